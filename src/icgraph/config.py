@@ -1,0 +1,81 @@
+"""Settings, read once from the environment (prefix ``ICGRAPH_``) and validated at start-up.
+
+One class serves the library, the CLI and the HTTP facade, so an operator sets a value in one
+place. Nothing here has side effects at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+#: The checkout this package lives in (``src/icgraph`` -> repository root).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Environment variables are ``ICGRAPH_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ICGRAPH_", extra="ignore")
+
+    root: Path = Field(PROJECT_ROOT, description="Folder holding ontology/, data/, shapes/, queries/.")
+    store_path: Path | None = Field(None, description="On-disk store; default <root>/var/store.")
+    base_iri: str = Field("https://w3id.org/icgraph/", description="Base of every minted IRI.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    query_timeout: float = Field(10.0, gt=0, description="Longest a query may run, in seconds.")
+    max_results: int = Field(10_000, ge=1, description="Most rows or triples a query returns.")
+    max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted.")
+    query_workers: int = Field(2, ge=1, le=32, description="Worker processes that run queries.")
+    service_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="SERVICE endpoints a query may call; empty means federation is off.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    backend: str = Field("embedded", description="'embedded' (pyoxigraph) or 'remote'.")
+    remote_endpoint: str | None = Field(None, description="Query URL when backend is 'remote'.")
+
+    @field_validator("service_allowlist", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("base_iri")
+    @classmethod
+    def _slash_terminated(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def store(self) -> Path:
+        """Where the built store lives."""
+        return self.store_path if self.store_path is not None else self.root / "var" / "store"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own ``Settings`` instead."""
+    return Settings()
