@@ -1,0 +1,125 @@
+"""Reading the project's Turtle sources: ontology, data and shapes.
+
+Files are parsed with pyoxigraph, whose errors carry a line and a column, and handed on as
+rdflib graphs for the reasoner and pySHACL. Each data file becomes its own named graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import InputError
+from .namespaces import ONTOLOGY_GRAPH, graph_for
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """One pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | None = None) -> Graph:
+    """Parse one RDF file into an rdflib graph; bad syntax raises InputError with its place."""
+    fmt = fmt or _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unknown RDF file type {path.suffix!r}", source=path)
+    graph = Graph()
+    try:
+        if data is None:
+            quads = ox.parse(path=str(path), format=fmt)
+        else:
+            quads = ox.parse(data, format=fmt)
+        for quad in quads:
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    except SyntaxError as exc:
+        line, column = (exc.lineno, exc.offset) if exc.lineno else (None, None)
+        message = exc.args[0] if exc.args else str(exc)
+        raise InputError(message, source=path, line=line, column=column) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), source=path) from None
+    return graph
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """The Turtle files of a folder, sorted so builds are deterministic."""
+    return sorted(folder.glob("*.ttl"))
+
+
+@dataclass
+class Sources:
+    """Everything a build reads, already parsed."""
+
+    ontology: Graph
+    data: dict[str, Graph]  # named-graph IRI -> graph
+    shapes: Graph
+    files: dict[str, Path] = field(default_factory=dict)  # named-graph IRI -> file
+
+    def union(self) -> Graph:
+        """Ontology and all data in one graph, as the reasoner and validator see it."""
+        merged = Graph()
+        merged += self.ontology
+        for graph in self.data.values():
+            merged += graph
+        return merged
+
+    def triple_counts(self) -> dict[Path, int]:
+        counts = {path: len(self.data[iri]) for iri, path in self.files.items() if iri in self.data}
+        return counts
+
+
+def read_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Sources:
+    """Parse the ontology, the data files and the shapes; refuse an empty folder."""
+    ontology = Graph()
+    ontology_files = turtle_files(ontology_dir)
+    if not ontology_files:
+        raise InputError("no ontology files (*.ttl)", source=ontology_dir)
+    for path in ontology_files:
+        ontology += parse_file(path)
+    data_files = turtle_files(data_dir)
+    if not data_files:
+        raise InputError("no data files (*.ttl)", source=data_dir)
+    data: dict[str, Graph] = {}
+    files: dict[str, Path] = {str(ONTOLOGY_GRAPH): ontology_files[0]}
+    for path in data_files:
+        iri = graph_for(path.stem)
+        data[iri] = parse_file(path)
+        files[iri] = path
+    shapes = Graph()
+    for path in turtle_files(shapes_dir):
+        shapes += parse_file(path)
+    return Sources(ontology=ontology, data=data, shapes=shapes, files=files)

@@ -1,0 +1,136 @@
+"""OWL reasoning with HermiT (through owlready2): consistency, and the inferences worth keeping.
+
+HermiT sees the ontology and the data's skeleton: every triple whose object is an IRI (types,
+object properties, class axioms) but for owl:sameAs links to outside items. Literals are left out because the graph uses datatypes
+outside the OWL 2 datatype map (``xsd:gYear``), which HermiT rejects, and no axiom of the
+ontology constrains a literal. What it infers that the data does not already say is kept:
+classifications such as ``icg:Institution``, inverse links such as ``icg:names``, and the
+superclasses of every asserted type, so that a query for ``org:Organization`` also finds a
+``cv:PublicOrganisation``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+
+from .errors import IcgraphError
+
+
+class InconsistentGraph(IcgraphError):
+    """HermiT found the ontology plus data inconsistent; ``culprits`` names what clashes."""
+
+    def __init__(self, culprits: list[str]) -> None:
+        self.culprits = culprits
+        detail = "; ".join(culprits) if culprits else "HermiT gave no explanation"
+        super().__init__(f"the ontology and data are inconsistent: {detail}")
+
+
+@dataclass(frozen=True)
+class ReasoningResult:
+    """What reasoning added: the inferred triples, to be kept in their own named graph."""
+
+    inferred: Graph
+    unsatisfiable: list[str] = field(default_factory=list)
+
+
+def _skeleton(graph: Graph) -> Graph:
+    # owl:sameAs links states to Wikidata items; given to HermiT, they would copy every fact
+    # about a state onto an IRI the graph does not describe.
+    skeleton = Graph()
+    for triple in graph:
+        if not isinstance(triple[2], Literal) and triple[1] != OWL.sameAs:
+            skeleton.add(triple)
+    return skeleton
+
+
+def _named_superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    closure: dict[URIRef, set[URIRef]] = {}
+    for cls in set(graph.subjects(RDFS.subClassOf, None)):
+        if isinstance(cls, URIRef):
+            supers = {c for c in graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)}
+            supers.discard(cls)
+            supers.discard(OWL.Thing)
+            closure[cls] = supers
+    return closure
+
+
+def disjointness_clashes(graph: Graph) -> list[str]:
+    """Individuals whose asserted types (with superclasses) fall in two disjoint classes.
+
+    HermiT says only *that* an ABox is inconsistent; this says which individual and which
+    classes, which is nearly always the cause in curated data.
+    """
+    supers = _named_superclasses(graph)
+    groups: list[list[URIRef]] = []
+    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = graph.value(node, OWL.members)
+        if members is not None:
+            groups.append([m for m in graph.items(members) if isinstance(m, URIRef)])
+    for a, b in graph.subject_objects(OWL.disjointWith):
+        if isinstance(a, URIRef) and isinstance(b, URIRef):
+            groups.append([a, b])
+    clashes: list[str] = []
+    individuals = {s for s, o in graph.subject_objects(RDF.type) if isinstance(s, URIRef)}
+    for ind in sorted(individuals):
+        types: set[URIRef] = set()
+        for t in graph.objects(ind, RDF.type):
+            if isinstance(t, URIRef):
+                types |= {t} | supers.get(t, set())
+        for group in groups:
+            hit = sorted(str(c) for c in group if c in types)
+            if len(hit) > 1:
+                clashes.append(f"{ind} is in disjoint classes {', '.join(hit)}")
+    return clashes
+
+
+def reason(graph: Graph) -> ReasoningResult:
+    """Check consistency with HermiT and return the inferences the data lacks.
+
+    Raises:
+        InconsistentGraph: naming the individuals and classes that clash.
+    """
+    import owlready2
+
+    skeleton = _skeleton(graph)
+    with tempfile.TemporaryDirectory(prefix="icgraph-reason-") as tmp:
+        source = Path(tmp) / "skeleton.nt"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            skeleton.serialize(source, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(source.as_uri()).load(format="ntriples")
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            culprits = disjointness_clashes(graph) or [str(exc).strip().splitlines()[-1]]
+            raise InconsistentGraph(culprits) from None
+        unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
+        if unsatisfiable:
+            raise InconsistentGraph([f"class {c} is unsatisfiable" for c in unsatisfiable])
+        reasoned = world.as_rdflib_graph()
+        inferred = Graph()
+        for s, p, o in reasoned:
+            if isinstance(s, BNode) or isinstance(o, (BNode, Literal)):
+                continue
+            if (s, p, o) in skeleton or p in (OWL.equivalentClass, RDFS.subClassOf):
+                continue
+            if p == RDF.type and o in (OWL.Thing, OWL.NamedIndividual, OWL.Ontology):
+                continue
+            inferred.add((s, p, o))
+        world.close()
+
+    # Superclasses of every type, asserted or inferred (HermiT reports only the most specific).
+    supers = _named_superclasses(graph)
+    ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    for s, t in list(graph.subject_objects(RDF.type)) + list(inferred.subject_objects(RDF.type)):
+        if s in ontology_terms:
+            continue
+        for sup in supers.get(t, set()):  # type: ignore[arg-type]
+            if (s, RDF.type, sup) not in graph:
+                inferred.add((s, RDF.type, sup))
+    return ReasoningResult(inferred=inferred)
