@@ -166,6 +166,30 @@ def export(fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Folder to write the report files to.")
+@handles_errors
+def report(out_dir: Path) -> None:
+    """Write the framework-completeness report: Turtle, JSON, CSV, HTML scorecard, heatmap."""
+    from .report import write_report
+
+    for path in write_report(get_settings(), out_dir):
+        err.print(f"wrote {path}")
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("figures"), show_default=True, help="Folder to write the figures to.")
+@handles_errors
+def figures(out_dir: Path) -> None:
+    """Write the research figures (PNG and SVG) that the notebooks show."""
+    from .figures import write_figures
+
+    for path in write_figures(get_settings(), out_dir):
+        err.print(f"wrote {path}")
+
+
+@main.command()
 @click.option("--host", default=None, help="Interface to listen on (default from ICGRAPH_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default from ICGRAPH_PORT).")
 @handles_errors
