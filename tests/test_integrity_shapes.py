@@ -1,0 +1,126 @@
+"""Each integrity shape, with a conforming and a violating graph side by side.
+
+The conforming fixture satisfies every shape; each case changes it in one place and must
+produce a violation from exactly the shape that guards that place.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from icgraph.validate import SH, validate
+
+from .paths import ONTOLOGY, SHAPES, SHAPES_FIXTURES
+
+ISH = Namespace("https://w3id.org/icgraph/shapes/integrity#")
+ID = "https://w3id.org/icgraph/id/"
+ICG = "https://w3id.org/icgraph/ontology#"
+
+PREFIXES = f"""
+@prefix icg: <{ICG}> . @prefix id: <{ID}> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+"""
+
+PRACTICE = URIRef(ID + "practice/funding-streams/FI")
+MINISTRY = URIRef(ID + "actor/fi/ministry-of-employment-and-economy")
+GRANT = URIRef(ID + "instrument/fi/special-state-grant")
+STATE = URIRef(ID + "state/FI")
+GROUP = URIRef(ID + "group-of/fi/third-sector")
+AMOUNT = URIRef(ID + "amount/fi/special-state-grant")
+PERIOD = URIRef(ID + "period/2016-2020")
+SECTION = URIRef(ID + "section/2.1/funding-streams")
+
+
+def icg(name: str) -> URIRef:
+    return URIRef(ICG + name)
+
+
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+DCT = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+# (shape that must fire, triples to remove as (s, p), Turtle to add)
+CASES = {
+    "typed": (ISH.TypedShape, [(GROUP, RDF.type)], "id:group-of\\/fi\\/third-sector icg:memberKind \"x\" ."),
+    "named-thing-labelled": (ISH.NamedThingShape, [], "id:practice\\/funding-streams\\/FI icg:names id:instrument\\/fi\\/unlabelled . id:instrument\\/fi\\/unlabelled a icg:Tool ."),
+    "actor-label": (ISH.ActorOrInstrumentShape, [(MINISTRY, RDFS_LABEL)], ""),
+    "actor-provenance": (ISH.ActorOrInstrumentShape, [(MINISTRY, icg("reportedIn"))], ""),
+    "actor-level": (ISH.ActorOrInstrumentShape, [(GRANT, icg("atLevel"))], ""),
+    "actor-state-or-european": (ISH.ActorOrInstrumentShape, [(GRANT, icg("inState"))], ""),
+    "one-state": (ISH.InStateShape, [], "id:instrument\\/fi\\/special-state-grant icg:inState id:state\\/XX ."),
+    "practice-section": (ISH.PracticeShape, [(PRACTICE, icg("inSection"))], ""),
+    "practice-one-section": (ISH.PracticeShape, [], "id:practice\\/funding-streams\\/FI icg:inSection id:section\\/2.1\\/funding-streams ."),
+    "practice-subsection": (ISH.PracticeShape, [(PRACTICE, icg("inSubsection"))], ""),
+    "practice-state": (ISH.PracticeShape, [(PRACTICE, icg("inState"))], ""),
+    "practice-ordinal": (ISH.PracticeShape, [(PRACTICE, icg("ordinal"))], "id:practice\\/funding-streams\\/FI icg:ordinal \"first\" ."),
+    "practice-source": (ISH.PracticeShape, [(PRACTICE, DCT.source)], ""),
+    "quote-present": (ISH.PassageShape, [(PRACTICE, icg("quote"))], ""),
+    "quote-not-empty": (ISH.PassageShape, [(PRACTICE, icg("quote"))], "id:practice\\/funding-streams\\/FI icg:quote \"\" ."),
+    "section-title": (ISH.SectionShape, [(SECTION, DCT.title)], ""),
+    "state-alpha2": (ISH.MemberStateShape, [(STATE, icg("alpha2Code"))], "id:state\\/FI icg:alpha2Code \"fin\" ."),
+    "state-wikidata": (ISH.MemberStateShape, [(STATE, URIRef("http://www.w3.org/2002/07/owl#sameAs"))], ""),
+    "typed-date": (ISH.DatesShape, [(GRANT, DCT.issued)], "id:instrument\\/fi\\/special-state-grant dct:issued \"2016\" ."),
+    "typed-law-date": (ISH.DatesShape, [], "id:instrument\\/fi\\/special-state-grant eli:date_document \"2016\"^^xsd:gYear ."),
+    "period-start": (ISH.PeriodShape, [(PERIOD, DCAT.startDate)], ""),
+    "amount-currency": (ISH.AmountShape, [(AMOUNT, icg("currency"))], "id:amount\\/fi\\/special-state-grant icg:currency \"euro\" ."),
+    "amount-decimal": (ISH.AmountShape, [(AMOUNT, icg("amountValue"))], "id:amount\\/fi\\/special-state-grant icg:amountValue \"half a million\" ."),
+    "group-kind": (ISH.ActorGroupShape, [(GROUP, icg("memberKind"))], ""),
+    "code-list-scheme": (ISH.CodeListValuesShape, [(GRANT, icg("targets"))], "id:instrument\\/fi\\/special-state-grant icg:targets id:level\\/national ."),
+    "concept-definition": (ISH.ConceptShape, [(URIRef(ID + "group/migrants"), SKOS.definition)], ""),
+}
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(SHAPES / "integrity.ttl")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY)
+
+
+@pytest.fixture()
+def conforming() -> Graph:
+    return Graph().parse(SHAPES_FIXTURES / "integrity-conforming.ttl")
+
+
+def firing_shapes(report: Graph, shapes: Graph) -> set[URIRef]:
+    """The node shapes behind each violation (a property shape is mapped to its node shape)."""
+    fired: set[URIRef] = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        source = report.value(result, SH.sourceShape)
+        parent = shapes.value(None, SH.property, source) if source is not None else None
+        fired.add(parent if parent is not None else source)
+    return fired
+
+
+def test_fixture_conforms(conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+    result = validate(conforming, shapes, ontology)
+    assert result.conforms, result.text
+
+
+def test_every_integrity_shape_has_a_violating_case(shapes: Graph) -> None:
+    node_shapes = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(ISH))}
+    helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by actor-level
+    assert node_shapes, "no integrity shapes found"
+    assert node_shapes - helper_shapes == {case[0] for case in CASES.values()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+    shape, removals, addition = CASES[case]
+    for subject, predicate in removals:
+        assert (subject, predicate, None) in conforming, f"fixture lacks {subject} {predicate}"
+        conforming.remove((subject, predicate, None))
+    if addition:
+        conforming.parse(data=PREFIXES + addition, format="turtle")
+    result = validate(conforming, shapes, ontology)
+    assert not result.conforms
+    assert shape in firing_shapes(result.report, shapes), result.text
