@@ -54,4 +54,7 @@ def test_a_new_undocumented_term_is_reported(ontology: Graph, shapes: Graph) -> 
     ontology.add((ICG.Undocumented, RDFS.label, Literal("undocumented", lang="en")))
     ontology.add((ICG.Undocumented, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), OWL.Class))
     result = validate(ontology, shapes)
-    assert result.violations == 2, result.text  # no definition, no isDefinedBy
+    assert not result.conforms
+    assert "own term has no skos:definition" in result.text
+    assert "own term is not rdfs:isDefinedBy the icgraph ontology" in result.text
+    assert "own term has no rdfs:label" not in result.text
