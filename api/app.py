@@ -1,0 +1,59 @@
+"""The application factory: ``create_app(settings)`` wires settings, backend and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from icgraph.config import Settings, get_settings
+
+from api.backends import Backend, make_backend
+from api.errors import install_handlers
+from api.limits import BodyLimit
+from api.routes import health, sparql
+
+DESCRIPTION = (
+    "A knowledge graph of the actors, instruments and governance levels of intercultural "
+    "integration in Council of Europe member states, served over the SPARQL 1.1 Protocol. "
+    "Read-only; queries have a time limit and a result cap."
+)
+
+
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
+    """Build the app; the backend starts and stops with it (its lifespan).
+
+    ``backend`` replaces the one the settings name, e.g. a fake in tests.
+    """
+    settings = settings if settings is not None else get_settings()
+    backend = backend if backend is not None else make_backend(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await backend.start()
+        try:
+            yield
+        finally:
+            await backend.close()
+
+    app = FastAPI(title="icgraph", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.backend = backend
+    install_handlers(app)
+
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+
+    # Added last = outermost: CORS headers go on every answer, the 413s included.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["X-SPARQL-MaxRows", "Warning"],
+            max_age=3600,
+        )
+    return app

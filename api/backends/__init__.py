@@ -1,0 +1,38 @@
+"""Backends that answer SPARQL queries for the HTTP facade; see :mod:`api.backends.base`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from api.backends.base import (
+    Backend,
+    BackendUnavailable,
+    Dataset,
+    NotAcceptable,
+    QueryRequest,
+    QueryResult,
+)
+
+if TYPE_CHECKING:
+    from icgraph.config import Settings
+
+__all__ = [
+    "Backend",
+    "BackendUnavailable",
+    "Dataset",
+    "NotAcceptable",
+    "QueryRequest",
+    "QueryResult",
+    "make_backend",
+]
+
+
+def make_backend(settings: Settings) -> Backend:
+    """The backend the settings ask for."""
+    if settings.backend == "embedded":
+        from api.backends.embedded import EmbeddedBackend
+
+        return EmbeddedBackend.from_settings(settings)
+    raise ValueError(
+        f"ICGRAPH_BACKEND={settings.backend!r} is not available yet; use 'embedded'"
+    )

@@ -1,0 +1,159 @@
+"""Result formats and content negotiation (``Accept`` with q-values, or a ``format`` parameter).
+
+A query's answer is one of three kinds: solutions (SELECT), a boolean (ASK) or a graph
+(CONSTRUCT, DESCRIBE, and the service description). Each kind has its own formats, so a
+request is negotiated once per kind; the backend then uses the choice for the kind it got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+
+class Kind(str, Enum):
+    """What a query returns."""
+
+    SOLUTIONS = "solutions"
+    BOOLEAN = "boolean"
+    GRAPH = "graph"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation the endpoint can produce."""
+
+    name: str
+    media_type: str
+    kinds: frozenset[Kind]
+    #: Other media types that mean this format in an ``Accept`` header.
+    aliases: tuple[str, ...] = ()
+    #: Short names for the ``format`` parameter.
+    keys: tuple[str, ...] = ()
+    #: The W3C format IRI, for the service description.
+    iri: str = ""
+
+
+_RESULTS = frozenset({Kind.SOLUTIONS, Kind.BOOLEAN})
+_GRAPH = frozenset({Kind.GRAPH})
+_W3 = "http://www.w3.org/ns/formats/"
+
+#: In order of preference: the first format of a kind is its default.
+FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", _RESULTS, ("application/json",),
+           ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
+    Format("xml", "application/sparql-results+xml", _RESULTS, ("application/xml", "text/xml"),
+           ("xml", "srx"), _W3 + "SPARQL_Results_XML"),
+    Format("csv", "text/csv", _RESULTS, (), ("csv",), _W3 + "SPARQL_Results_CSV"),
+    Format("tsv", "text/tab-separated-values", _RESULTS, (), ("tsv",), _W3 + "SPARQL_Results_TSV"),
+    Format("turtle", "text/turtle", _GRAPH, ("application/x-turtle",), ("turtle", "ttl"),
+           _W3 + "Turtle"),
+    Format("ntriples", "application/n-triples", _GRAPH, ("text/plain",),
+           ("ntriples", "n-triples", "nt"), _W3 + "N-Triples"),
+    Format("jsonld", "application/ld+json", _GRAPH, ("application/json",),
+           ("jsonld", "json-ld", "json"), _W3 + "JSON-LD"),
+    Format("rdfxml", "application/rdf+xml", _GRAPH, ("application/xml", "text/xml"),
+           ("rdfxml", "rdf", "xml", "rdf/xml"), _W3 + "RDF_XML"),
+)
+
+BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
+
+
+def formats_for(kind: Kind) -> tuple[Format, ...]:
+    """The formats a kind of answer can be written in, default first."""
+    return tuple(f for f in FORMATS if kind in f.kinds)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The negotiated format for each kind of answer; ``None`` where nothing is acceptable."""
+
+    solutions: Format | None
+    boolean: Format | None
+    graph: Format | None
+
+    def for_kind(self, kind: Kind) -> Format | None:
+        return getattr(self, kind.value)
+
+
+def _parse_accept(header: str) -> list[tuple[str, float, int]]:
+    """``(media range, q, position)`` for each entry of an Accept header."""
+    ranges = []
+    for position, item in enumerate(header.split(",")):
+        parts = [p.strip() for p in item.split(";")]
+        media = parts[0].lower()
+        if not media:
+            continue
+        if "/" not in media:
+            media = "*/*" if media == "*" else media + "/*"
+        q = 1.0
+        for param in parts[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, position))
+    return ranges
+
+
+def _specificity(media_range: str, media_type: str) -> int:
+    """How precisely a media range names a type: 3 exact, 2 ``type/*``, 1 ``*/*``, 0 no match."""
+    if media_range == media_type:
+        return 3
+    main, _, sub = media_range.partition("/")
+    if sub == "*" and main == media_type.partition("/")[0]:
+        return 2
+    if media_range == "*/*":
+        return 1
+    return 0
+
+
+def negotiate(kind: Kind, accept: str | None) -> Format | None:
+    """The best format of ``kind`` for an Accept header; the default when there is none."""
+    candidates = formats_for(kind)
+    if not accept or not accept.strip():
+        return candidates[0]
+    ranges = _parse_accept(accept)
+    best: tuple[float, int, int, int] | None = None
+    chosen: Format | None = None
+    for preference, fmt in enumerate(candidates):
+        for media_type in (fmt.media_type, *fmt.aliases):
+            # The most specific range that matches decides the q of this media type (RFC 9110).
+            matches = [(_specificity(r, media_type), q, pos) for r, q, pos in ranges]
+            matches = [m for m in matches if m[0] > 0]
+            if not matches:
+                continue
+            spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
+            if q <= 0:
+                continue
+            # Alias matches rank just below the canonical type (json-results over JSON-LD for
+            # "application/json" is decided by kind anyway).
+            rank = (q, spec, -pos, -preference)
+            if best is None or rank > best:
+                best, chosen = rank, fmt
+    return chosen
+
+
+def from_key(kind: Kind, key: str) -> Format | None:
+    """The format named by a ``format`` parameter (a short name or a media type), if any."""
+    key = key.strip().lower()
+    for fmt in formats_for(kind):
+        if key in fmt.keys or key == fmt.media_type or key in fmt.aliases:
+            return fmt
+    return None
+
+
+@lru_cache(maxsize=512)
+def choose(accept: str | None, format_key: str | None) -> Choice:
+    """Negotiate every kind at once; a ``format`` parameter overrides ``Accept``."""
+    if format_key:
+        return Choice(*(from_key(kind, format_key) for kind in Kind))
+    return Choice(*(negotiate(kind, accept) for kind in Kind))
+
+
+def describe_available(kind: Kind) -> str:
+    """A human list of the media types a kind can be written in."""
+    return ", ".join(f.media_type for f in formats_for(kind))

@@ -1,0 +1,208 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: query by GET or POST, read-only.
+
+The handlers read parameters straight from the request (no FastAPI validation) so that
+every malformed request gets the protocol's status and a plain sentence, and so that the
+hot path stays short. Nothing here knows which engine answers: it speaks to a ``Backend``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from icgraph.errors import QueryRefused
+from icgraph.namespaces import PREFIXES
+
+from api.backends.base import Backend, NotAcceptable, QueryRequest
+from api.deps import BackendDep, SettingsDep
+from api.errors import InvalidRequest, ProtocolError
+from api.formats import Kind, choose
+from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
+from api.query_text import inspect_query
+from api import service_description
+
+router = APIRouter(tags=["sparql"])
+
+_KIND_OF_FORM = {
+    "SELECT": Kind.SOLUTIONS,
+    "ASK": Kind.BOOLEAN,
+    "CONSTRUCT": Kind.GRAPH,
+    "DESCRIBE": Kind.GRAPH,
+}
+
+_COMMON_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "default-graph-uri", "in": "query", "required": False,
+     "description": "A graph of the default graph (repeatable); overrides FROM. Without it "
+                    "and without FROM, the default graph is the union of all named graphs.",
+     "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
+     "style": "form", "explode": True},
+    {"name": "named-graph-uri", "in": "query", "required": False,
+     "description": "A named graph of the dataset (repeatable); overrides FROM NAMED.",
+     "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
+     "style": "form", "explode": True},
+    {"name": "format", "in": "query", "required": False,
+     "description": "Result format, overriding Accept: json, xml, csv, tsv, turtle, "
+                    "ntriples, jsonld, rdfxml, or a media type.",
+     "schema": {"type": "string"}},
+    {"name": "timeout", "in": "query", "required": False,
+     "description": "Seconds the query may run; capped by the server's limit.",
+     "schema": {"type": "number", "exclusiveMinimum": 0}},
+]
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+                         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML), or the "
+                         "service description. A header X-SPARQL-MaxRows says the results "
+                         "were cut at the server's result cap."},
+    400: {"description": "Malformed request or query syntax error (with line and column), "
+                         "or a SERVICE endpoint that is not allowed."},
+    403: {"description": "SPARQL Update: this endpoint is read-only."},
+    406: {"description": "No acceptable result format."},
+    413: {"description": "Request body over the server's cap."},
+    415: {"description": "POST with a media type that is not a query."},
+    503: {"description": "The query ran past its time limit and was stopped."},
+}
+_GET_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {"name": "query", "in": "query", "required": False,
+         "description": "The SPARQL query. Without it, the service description is returned.",
+         "schema": {"type": "string"}},
+        *_COMMON_PARAMETERS,
+    ],
+}
+_POST_OPENAPI: dict[str, Any] = {
+    "parameters": _COMMON_PARAMETERS,
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "required": ["query"],
+                           "properties": {"query": {"type": "string"},
+                                          "default-graph-uri": {"type": "array",
+                                                                "items": {"type": "string"}},
+                                          "named-graph-uri": {"type": "array",
+                                                              "items": {"type": "string"}},
+                                          "format": {"type": "string"},
+                                          "timeout": {"type": "number"}}}},
+            "application/sparql-query": {"schema": {"type": "string"}},
+        },
+    },
+}
+
+
+def _url_params(request: Request) -> list[tuple[str, str]]:
+    try:
+        raw = request.scope["query_string"].decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("the query string is not valid UTF-8") from None
+    return parse_form(raw)
+
+
+@router.get("/sparql", responses=_RESPONSES, openapi_extra=_GET_OPENAPI)
+async def sparql_get(request: Request, settings: SettingsDep, backend: BackendDep) -> Response:
+    """Run a SPARQL query given as ?query=, or return the service description without one."""
+    return await _answer(request, from_get(_url_params(request)), settings, backend)
+
+
+@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_OPENAPI)
+async def sparql_post(request: Request, settings: SettingsDep, backend: BackendDep) -> Response:
+    """Run a SPARQL query sent as a form (query=...) or as application/sparql-query."""
+    operation = from_post(
+        _url_params(request), request.headers.get("content-type"), await request.body()
+    )
+    return await _answer(request, operation, settings, backend)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    """Refuse methods the protocol does not define for queries."""
+    raise ProtocolError(
+        f"method {request.method} is not allowed on the SPARQL endpoint; use GET or POST",
+        status=405,
+        headers={"Allow": "GET, POST"},
+    )
+
+
+# The W3C manifest and some clients use a trailing slash; answer there too, undocumented.
+router.add_api_route("/sparql/", sparql_get, methods=["GET"], include_in_schema=False)
+router.add_api_route("/sparql/", sparql_post, methods=["POST"], include_in_schema=False)
+router.add_api_route("/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"],
+                     include_in_schema=False)
+
+
+async def _answer(
+    request: Request, operation: Operation, settings: Any, backend: Backend
+) -> Response:
+    choice = choose(request.headers.get("accept"), operation.format)
+    if operation.query is None:
+        return await _service_description(request, choice.graph, settings, backend)
+    info = inspect_query(operation.query, PREFIXES)
+    if info.is_update:
+        raise ProtocolError(READ_ONLY, status=403)
+    allowed = settings.service_allowlist
+    refused = [e for e in info.service_endpoints if e is None or e not in allowed]
+    if refused:
+        raise QueryRefused(_service_refusal(refused[0]))
+    kind = _KIND_OF_FORM.get(info.form or "")
+    if kind is not None and choice.for_kind(kind) is None:
+        raise NotAcceptable(kind)
+    limit = settings.query_timeout
+    timeout = min(operation.timeout, limit) if operation.timeout else limit
+    result = await backend.query(
+        QueryRequest(
+            query=operation.query,
+            info=info,
+            formats=choice,
+            timeout=timeout,
+            max_results=settings.max_results,
+            dataset=operation.dataset,
+        )
+    )
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        cap = settings.max_results
+        headers["X-SPARQL-MaxRows"] = str(cap)
+        headers["Warning"] = (
+            f'199 icgraph "results truncated to the first {cap} of more; '
+            'add LIMIT and OFFSET to page through them"'
+        )
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _service_refusal(endpoint: str | None) -> str:
+    if endpoint is None:
+        return (
+            "SERVICE is refused: its endpoint is a variable or cannot be resolved, and only "
+            "endpoints on the operator's allow-list (ICGRAPH_SERVICE_ALLOWLIST) may be called"
+        )
+    return (
+        f"SERVICE <{endpoint}> is refused: federated queries may only call endpoints on the "
+        "operator's allow-list (ICGRAPH_SERVICE_ALLOWLIST)"
+    )
+
+
+_STATS_LOCK = "sd_stats_lock"
+
+
+async def _service_description(
+    request: Request, fmt: Any, settings: Any, backend: Backend
+) -> Response:
+    if fmt is None:
+        raise NotAcceptable(Kind.GRAPH)
+    state = request.app.state
+    if not hasattr(state, _STATS_LOCK):
+        setattr(state, _STATS_LOCK, asyncio.Lock())
+    async with getattr(state, _STATS_LOCK):
+        if getattr(state, "sd_stats", None) is None:
+            state.sd_stats = await service_description.statistics(
+                backend, settings.query_timeout
+            )
+    endpoint = str(request.url.replace(query=""))
+    graph = service_description.describe(
+        endpoint, state.sd_stats, federated=bool(settings.service_allowlist)
+    )
+    return Response(
+        service_description.serialize(graph, fmt),
+        media_type=fmt.media_type,
+        headers={"Vary": "Accept"},
+    )

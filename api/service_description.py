@@ -1,0 +1,141 @@
+"""The SPARQL 1.1 Service Description of the endpoint, with VoID statistics of its dataset.
+
+A GET on the endpoint with no query returns it. The statistics are computed once, through
+the backend itself with ordinary queries, so any backend gets them for free.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+
+from api.backends.base import Backend, QueryRequest
+from api.formats import FORMATS, Choice, Format
+from api.query_text import inspect_query
+
+log = logging.getLogger(__name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+ENT = Namespace("http://www.w3.org/ns/entailment/")
+
+_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+_PER_GRAPH = """
+SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g
+"""
+_DEFAULT = """
+SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { ?s ?p ?o }
+"""
+_CLASSES = "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { ?s a ?c }"
+_COUNTS = ("triples", "subjects", "properties", "objects", "classes")
+_VOID_TERMS = {
+    "triples": VOID.triples,
+    "subjects": VOID.distinctSubjects,
+    "properties": VOID.properties,
+    "objects": VOID.distinctObjects,
+    "classes": VOID.classes,
+}
+
+
+@dataclass
+class Statistics:
+    """VoID counts of the default graph (the union) and of each named graph."""
+
+    default: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+async def _select(backend: Backend, text: str, timeout: float) -> list[dict[str, str]]:
+    json_format = next(f for f in FORMATS if f.name == "json")
+    result = await backend.query(
+        QueryRequest(
+            query=text,
+            info=inspect_query(text),
+            formats=Choice(json_format, json_format, None),
+            timeout=timeout,
+            max_results=1_000_000,
+        )
+    )
+    data = json.loads(result.body)
+    return [
+        {name: term["value"] for name, term in row.items()}
+        for row in data["results"]["bindings"]
+    ]
+
+
+async def statistics(backend: Backend, timeout: float) -> Statistics | None:
+    """Count triples, subjects, properties and objects; None if that fails or takes too long."""
+    try:
+        stats = Statistics()
+        for row in await _select(backend, _DEFAULT, timeout):
+            stats.default = {k: int(v) for k, v in row.items() if k in _COUNTS}
+        for row in await _select(backend, _CLASSES, timeout):
+            stats.default.update({k: int(v) for k, v in row.items() if k in _COUNTS})
+        for row in await _select(backend, _PER_GRAPH, timeout):
+            stats.graphs[row["g"]] = {k: int(v) for k, v in row.items() if k in _COUNTS}
+        return stats
+    except Exception as error:  # the description is still useful without numbers
+        log.warning("service description without statistics: %s", error)
+        return None
+
+
+def _counts(graph: Graph, node: BNode, counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        graph.add((node, _VOID_TERMS[key], Literal(value, datatype=XSD.integer)))
+
+
+def describe(endpoint: str, stats: Statistics | None, federated: bool) -> Graph:
+    """The service description graph for an endpoint URL."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("dct", DCTERMS)
+    g.bind("formats", "http://www.w3.org/ns/formats/")
+    service = BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, DCTERMS.title, Literal("icgraph SPARQL endpoint", lang="en")))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if federated:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    g.add((service, SD.defaultEntailmentRegime, ENT.Simple))
+    for fmt in FORMATS:
+        g.add((service, SD.resultFormat, URIRef(fmt.iri)))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    default = BNode()
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, RDF.type, VOID.Dataset))
+    if stats is not None:
+        _counts(g, default, stats.default)
+        _counts(g, dataset, stats.default)
+        for name, counts in stats.graphs.items():
+            named = BNode()
+            inner = BNode()
+            g.add((dataset, SD.namedGraph, named))
+            g.add((named, RDF.type, SD.NamedGraph))
+            g.add((named, SD.name, URIRef(name)))
+            g.add((named, SD.graph, inner))
+            g.add((inner, RDF.type, SD.Graph))
+            g.add((inner, RDF.type, VOID.Dataset))
+            g.add((dataset, VOID.subset, inner))
+            _counts(g, inner, counts)
+    return g
+
+
+def serialize(graph: Graph, fmt: Format) -> bytes:
+    data = graph.serialize(format=_RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
