@@ -7,7 +7,7 @@ Each file opens with a header of ``# key: value`` lines::
     # description: The 32 member states of footnote 3, with the city two of them answered through.
     # param: state  An ISO 3166-1 alpha-2 code, e.g. ES (optional)
 
-A ``param`` names a variable the caller may bind (by pyoxigraph substitution) to narrow the
+A ``param`` names a variable the caller may bind (``icgraph.query.bind_values``) to narrow the
 answer; a query with parameters must still run without them.
 """
 

@@ -127,7 +127,7 @@ def query(query: str, fmt: str | None, params: tuple[str, ...]) -> None:
         if not sep or not name:
             raise InputError(f"--param wants NAME=VALUE, got {item!r}")
         bindings[name] = ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
-    result = execute(store.open_read_only(settings.store), text, source=where, substitutions=bindings)
+    result = execute(store.open_read_only(settings.store), text, source=where, values=bindings)
     if fmt is None:
         fmt = "turtle" if isinstance(result, ox.QueryTriples) else "csv"
     answer = serialise(result, fmt)

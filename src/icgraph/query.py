@@ -51,17 +51,44 @@ def syntax_error(exc: SyntaxError, source: str | Path | None = None) -> QuerySyn
     return QuerySyntaxError(message, source=source, line=line, column=column)
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def bind_values(query: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by a ``VALUES`` block opening the query's outer ``WHERE`` group.
+
+    Unlike pyoxigraph's substitutions, this also binds variables that are not projected, so
+    a parameter can narrow an aggregate query. Terms are written in their N-Triples form.
+
+    >>> bind_values("SELECT ?n WHERE { ?s ?p ?n }", {"s": ox.NamedNode("http://ex/a")})
+    'SELECT ?n WHERE { VALUES (?s) { (<http://ex/a>) } ?s ?p ?n }'
+    """
+    if not values:
+        return query
+    for name in values:
+        if not _VARIABLE.match(name):
+            raise InputError(f"{name!r} is not a variable name")
+    match = _WHERE.search(query)
+    if match is None:
+        raise InputError("the query has no WHERE clause to bind parameters in")
+    names = " ".join(f"?{name}" for name in values)
+    terms = " ".join(str(term) for term in values.values())
+    block = f" VALUES ({names}) {{ ({terms}) }}"
+    return query[: match.end()] + block + query[match.end():]
+
+
 def execute(
     store: ox.Store,
     query: str,
     *,
     source: str | Path | None = None,
-    substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+    values: dict[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> QueryResult:
     """Run ``query`` with the project's prefixes predeclared and the union default graph."""
-    subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+    text = bind_values(query, values or {})
     try:
-        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
+        return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise syntax_error(exc, source) from None
 

@@ -1,0 +1,37 @@
+"""Session fixtures: the project's graph, built once into a temporary store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from icgraph import store
+from icgraph.build import BuildResult, build
+from icgraph.config import Settings
+
+from .paths import ROOT
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at the checkout's sources and a store of the tests' own."""
+    return Settings(root=ROOT, store_path=tmp_path_factory.mktemp("store") / "store")
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> BuildResult:
+    """The real graph, built once by the real pipeline."""
+    return build(settings)
+
+
+@pytest.fixture(scope="session")
+def graph_store(built: BuildResult, settings: Settings) -> ox.Store:
+    """The published store, opened read-only as the server opens it."""
+    return store.open_read_only(settings.store)
+
+
+@pytest.fixture(scope="session")
+def store_path(built: BuildResult, settings: Settings) -> Path:
+    return settings.store
