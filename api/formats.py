@@ -117,10 +117,10 @@ def negotiate(kind: Kind, accept: str | None) -> Format | None:
     if not accept or not accept.strip():
         return candidates[0]
     ranges = _parse_accept(accept)
-    best: tuple[float, int, int, int] | None = None
+    best: tuple[float, int, int, int, int] | None = None
     chosen: Format | None = None
     for preference, fmt in enumerate(candidates):
-        for media_type in (fmt.media_type, *fmt.aliases):
+        for canonical, media_type in ((1, fmt.media_type), *((0, a) for a in fmt.aliases)):
             # The most specific range that matches decides the q of this media type (RFC 9110).
             matches = [(_specificity(r, media_type), q, pos) for r, q, pos in ranges]
             matches = [m for m in matches if m[0] > 0]
@@ -129,9 +129,9 @@ def negotiate(kind: Kind, accept: str | None) -> Format | None:
             spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
             if q <= 0:
                 continue
-            # Alias matches rank just below the canonical type (json-results over JSON-LD for
-            # "application/json" is decided by kind anyway).
-            rank = (q, spec, -pos, -preference)
+            # Ties go to the more specific range, then the earlier one in the header, then a
+            # format's own media type over an alias, then the server's preference.
+            rank = (q, spec, -pos, canonical, -preference)
             if best is None or rank > best:
                 best, chosen = rank, fmt
     return chosen

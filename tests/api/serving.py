@@ -1,0 +1,106 @@
+"""Build a throw-away store and run the real server on it, over a socket.
+
+Reusable by any test (and by the benchmarks): ``build_store`` publishes files into an
+on-disk pyoxigraph store with ``icgraph.store.publish``; ``running_server`` starts
+``python -m api.server`` in a child process with ``ICGRAPH_*`` settings, waits until
+``/health`` answers, and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from icgraph.store import publish
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_LIMIT = 60.0
+
+
+def build_store(path: Path, files: Mapping[str | None, Path]) -> Path:
+    """Publish a store at ``path``: each file into the named graph it is keyed by.
+
+    A key of None loads a quad format (TriG, N-Quads) with the graphs it names itself.
+    """
+    def fill(store: ox.Store) -> None:
+        for graph, file in files.items():
+            fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
+            if graph is None:
+                store.bulk_load(path=str(file), format=fmt)
+            else:
+                store.bulk_load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph))
+
+    publish(path, fill)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (127.0.0.1 only)
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def running_server(store: Path, **settings: object) -> Iterator[str]:
+    """Serve ``store`` on 127.0.0.1; yields the base URL (``http://127.0.0.1:PORT``).
+
+    Keyword arguments become ``ICGRAPH_<NAME>`` variables, e.g. ``query_workers=2``;
+    lists are joined with commas.
+    """
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
+    env.update({"ICGRAPH_STORE_PATH": str(store), "ICGRAPH_HOST": "127.0.0.1",
+                "ICGRAPH_PORT": str(port)})
+    for name, value in settings.items():
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        env[f"ICGRAPH_{name.upper()}"] = str(value)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.server"], env=env, cwd=REPO, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: object) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if get_json(base + "/health").get("ok"):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.05)
+    log.seek(0)  # type: ignore[attr-defined]
+    output = log.read().decode(errors="replace")  # type: ignore[attr-defined]
+    raise RuntimeError(f"server at {base} did not become healthy:\n{output}")
