@@ -83,10 +83,9 @@ def _decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-def _read(text: str, default_prefixes: Mapping[str, str]) -> QueryInfo:
+def _read(text: str, default_prefixes: Mapping[str, str], base: str | None) -> QueryInfo:
     toks = list(tokens(text))
     prefixes = dict(default_prefixes)
-    base: str | None = None
     form: str | None = None
     i = 0
     # The prologue: BASE <iri> and PREFIX p: <iri>, in any order.
@@ -180,14 +179,23 @@ def _endpoint(
 
 
 @lru_cache(maxsize=1024)
-def _inspect_cached(text: str, default_prefixes: tuple[tuple[str, str], ...]) -> QueryInfo:
-    return inspect_query(text, dict(default_prefixes), cache=False)
+def _inspect_cached(
+    text: str, default_prefixes: tuple[tuple[str, str], ...], base: str | None
+) -> QueryInfo:
+    return inspect_query(text, dict(default_prefixes), base, cache=False)
 
 
 def inspect_query(
-    text: str, default_prefixes: Mapping[str, str] | None = None, *, cache: bool = True
+    text: str,
+    default_prefixes: Mapping[str, str] | None = None,
+    base: str | None = None,
+    *,
+    cache: bool = True,
 ) -> QueryInfo:
     """Read the form, the dataset clause and the SERVICE endpoints of a query.
+
+    ``default_prefixes`` and ``base`` must be those the engine will be given, so that a
+    SERVICE endpoint written as a prefixed name or a relative IRI resolves the same way.
 
     >>> info = inspect_query("PREFIX ex: <http://ex/> SELECT * { SERVICE ex:sparql { ?s ?p ?o } }")
     >>> info.form, info.service_endpoints
@@ -195,12 +203,12 @@ def inspect_query(
     """
     prefixes = default_prefixes or {}
     if cache and len(text) <= 20_000:
-        return _inspect_cached(text, tuple(sorted(prefixes.items())))
-    info = _read(text, prefixes)
+        return _inspect_cached(text, tuple(sorted(prefixes.items())), base)
+    info = _read(text, prefixes, base)
     if _ESCAPE.search(text):
         # The grammar decodes \u escapes before tokenizing; read both ways and keep the
         # stricter answer, so neither reading can hide a SERVICE from the check.
-        decoded = _read(_decode_escapes(text), prefixes)
+        decoded = _read(_decode_escapes(text), prefixes, base)
         info = QueryInfo(
             decoded.form if info.form is None else info.form,
             info.has_dataset_clause or decoded.has_dataset_clause,

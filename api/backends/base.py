@@ -40,6 +40,8 @@ class QueryRequest:
     timeout: float
     max_results: int
     dataset: Dataset = field(default_factory=Dataset)
+    #: The base IRI relative IRIs in the query resolve against.
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)

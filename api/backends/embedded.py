@@ -181,6 +181,7 @@ class EmbeddedBackend:
                             request.formats.graph)
             ),
             request.max_results,
+            request.base_iri,
         )
         try:
             reply = await asyncio.wait_for(worker.call(message), deadline - loop.time())

@@ -91,8 +91,8 @@ def execute(
     store: ox.Store, request: tuple[Any, ...], prefixes: dict[str, str]
 ) -> tuple[Any, ...]:
     """Run one request; returns ``("ok", kind, format, truncated, body)`` or an error tuple."""
-    query, default_graphs, named_graphs, union, formats, max_results = request
-    options: dict[str, Any] = {"prefixes": prefixes}
+    query, default_graphs, named_graphs, union, formats, max_results, base_iri = request
+    options: dict[str, Any] = {"prefixes": prefixes, "base_iri": base_iri}
     try:
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]

@@ -11,16 +11,17 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from icgraph.config import Settings
 from icgraph.errors import QueryRefused
 from icgraph.namespaces import PREFIXES
 
 from api.backends.base import Backend, NotAcceptable, QueryRequest
 from api.deps import BackendDep, SettingsDep
 from api.errors import InvalidRequest, ProtocolError
-from api.formats import Kind, choose
+from api.formats import Format, Kind, choose
 from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
-from api.query_text import inspect_query
 from api import service_description
+from api.query_text import inspect_query
 
 router = APIRouter(tags=["sparql"])
 
@@ -131,12 +132,13 @@ router.add_api_route("/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"
 
 
 async def _answer(
-    request: Request, operation: Operation, settings: Any, backend: Backend
+    request: Request, operation: Operation, settings: Settings, backend: Backend
 ) -> Response:
     choice = choose(request.headers.get("accept"), operation.format)
     if operation.query is None:
         return await _service_description(request, choice.graph, settings, backend)
-    info = inspect_query(operation.query, PREFIXES)
+    # Relative IRIs resolve against the graph's own base, so <id/state/AT> works.
+    info = inspect_query(operation.query, PREFIXES, settings.base_iri)
     if info.is_update:
         raise ProtocolError(READ_ONLY, status=403)
     allowed = settings.service_allowlist
@@ -156,6 +158,7 @@ async def _answer(
             timeout=timeout,
             max_results=settings.max_results,
             dataset=operation.dataset,
+            base_iri=settings.base_iri,
         )
     )
     headers = {"Vary": "Accept"}
@@ -185,7 +188,7 @@ _STATS_LOCK = "sd_stats_lock"
 
 
 async def _service_description(
-    request: Request, fmt: Any, settings: Any, backend: Backend
+    request: Request, fmt: Format | None, settings: Settings, backend: Backend
 ) -> Response:
     if fmt is None:
         raise NotAcceptable(Kind.GRAPH)

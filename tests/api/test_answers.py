@@ -134,6 +134,12 @@ def test_default_graph_uri_narrows_the_default_graph(client: httpx.Client) -> No
     assert _names_json(r.content) == []
 
 
+def test_relative_iris_resolve_against_the_graph_base(client: httpx.Client) -> None:
+    r = client.get("/sparql", params={"query": "ASK { <id/state/AT> a icg:MemberState }"},
+                   headers={"accept": "application/sparql-results+json"})
+    assert r.json()["boolean"] is True
+
+
 def test_from_clause_is_honoured(client: httpx.Client) -> None:
     query = ("SELECT ?name FROM <https://w3id.org/icgraph/graph/states> "
              "WHERE { ?s rdfs:label ?name } ORDER BY ?name")
