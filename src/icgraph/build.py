@@ -1,8 +1,9 @@
 """``icgraph build``: parse, reason, validate, and publish the store.
 
 Steps, each timed: read the Turtle sources; check consistency with HermiT and keep the
-inferences in their own named graph; validate with SHACL and refuse a graph that breaks an
-integrity shape; bulk-load a fresh on-disk store and swap it in atomically.
+inferences in their own named graph; validate with the integrity shapes and refuse a graph
+that breaks one; run every shape for the published validation report (its own named graph);
+bulk-load a fresh on-disk store and swap it in atomically.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from . import store as store_module
 from .config import Settings
 from .errors import BuildRefused
 from .load import Sources, read_sources, to_oxigraph
-from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH
+from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH, VALIDATION_GRAPH
 from .reason import reason
 from .validate import ValidationResult, validate
 
@@ -51,14 +52,21 @@ def _step(name: str, timings: dict[str, float], progress: Progress | None) -> It
         progress(name, elapsed)
 
 
-def check(sources: Sources, timings: dict[str, float], progress: Progress | None = None) -> tuple[Graph, ValidationResult]:
-    """Reason and validate; return the inferred graph and the validation result."""
+def check(
+    sources: Sources, timings: dict[str, float], progress: Progress | None = None, *, gate_only: bool = False
+) -> tuple[Graph, ValidationResult]:
+    """Reason and validate; return the inferred graph and the validation result.
+
+    With ``gate_only``, only the integrity and ontology shapes run: the ones that decide
+    whether a graph may be published.
+    """
     union = sources.union()
     with _step("reason (HermiT)", timings, progress):
         inferred = reason(union).inferred
-    with _step("validate (SHACL)", timings, progress):
-        union += inferred
-        result = validate(union, sources.shapes, sources.ontology)
+    union += inferred
+    shapes = sources.gate_shapes if gate_only else sources.shapes
+    with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
+        result = validate(union, shapes, sources.ontology)
     return inferred, result
 
 
@@ -81,14 +89,25 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     timings: dict[str, float] = {}
     with _step("parse sources", timings, progress):
         sources = read_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    inferred, result = check(sources, timings, progress)
-    if not result.conforms:
+    inferred, gate = check(sources, timings, progress, gate_only=True)
+    if not gate.conforms:
         raise BuildRefused(
-            f"the graph violates {result.violations} integrity constraint(s); nothing was published",
-            report=result.text,
+            f"the graph violates {gate.violations} integrity constraint(s); nothing was published",
+            report=gate.text,
         )
+    # The full report (framework completeness, recommendation gaps) is published with the graph,
+    # so SPARQL can ask which states lack what.
+    with _step("validation report", timings, progress):
+        union = sources.union()
+        union += inferred
+        result = validate(union, sources.shapes, sources.ontology)
 
-    graphs: dict[str, Graph] = {str(ONTOLOGY_GRAPH): sources.ontology, **sources.data, str(INFERRED_GRAPH): inferred}
+    graphs: dict[str, Graph] = {
+        str(ONTOLOGY_GRAPH): sources.ontology,
+        **sources.data,
+        str(INFERRED_GRAPH): inferred,
+        str(VALIDATION_GRAPH): result.report,
+    }
     from .metadata import describe  # late: metadata reads the counts of the graphs above
 
     graphs[str(METADATA_GRAPH)] = describe(graphs, settings)

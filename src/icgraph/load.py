@@ -75,6 +75,10 @@ def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | Non
     return graph
 
 
+#: Shape files whose violations stop a build; the others (completeness, recommendations) report.
+GATE_SHAPE_FILES = ("integrity.ttl", "ontology-hygiene.ttl")
+
+
 def turtle_files(folder: Path) -> list[Path]:
     """The Turtle files of a folder, sorted so builds are deterministic."""
     return sorted(folder.glob("*.ttl"))
@@ -88,6 +92,7 @@ class Sources:
     data: dict[str, Graph]  # named-graph IRI -> graph
     shapes: Graph
     files: dict[str, Path] = field(default_factory=dict)  # named-graph IRI -> file
+    gate_shapes: Graph = field(default_factory=Graph)  # the sh:Violation shapes that stop a build
 
     def union(self) -> Graph:
         """Ontology and all data in one graph, as the reasoner and validator see it."""
@@ -119,7 +124,10 @@ def read_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Source
         iri = graph_for(path.stem)
         data[iri] = parse_file(path)
         files[iri] = path
-    shapes = Graph()
+    shapes, gate = Graph(), Graph()
     for path in turtle_files(shapes_dir):
-        shapes += parse_file(path)
-    return Sources(ontology=ontology, data=data, shapes=shapes, files=files)
+        parsed = parse_file(path)
+        shapes += parsed
+        if path.name in GATE_SHAPE_FILES:
+            gate += parsed
+    return Sources(ontology=ontology, data=data, shapes=shapes, files=files, gate_shapes=gate)

@@ -21,6 +21,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 INFERRED_GRAPH = GRAPH["inferred"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 METADATA_GRAPH = GRAPH["metadata"]
+#: The SHACL validation report of the published graph (completeness and recommendation gaps).
+VALIDATION_GRAPH = GRAPH["validation"]
 
 #: Prefixes every query may use without declaring them (also used when writing Turtle).
 PREFIXES: dict[str, str] = {
