@@ -28,11 +28,16 @@ __all__ = [
 
 
 def make_backend(settings: Settings) -> Backend:
-    """The backend the settings ask for."""
+    """The backend the settings ask for, behind a result cache unless that is sized 0."""
+    from api.backends.cache import DEFAULT_BYTES, CachedBackend
+
+    # Settings has no cache field yet; until it does, the default size applies.
+    cache_bytes = getattr(settings, "result_cache_bytes", DEFAULT_BYTES)
     if settings.backend == "embedded":
         from api.backends.embedded import EmbeddedBackend
 
-        return EmbeddedBackend.from_settings(settings)
+        backend: Backend = EmbeddedBackend.from_settings(settings)
+        return CachedBackend(backend, cache_bytes) if cache_bytes else backend
     raise ValueError(
         f"ICGRAPH_BACKEND={settings.backend!r} is not available yet; use 'embedded'"
     )

@@ -172,6 +172,17 @@ def test_results_at_the_cap_are_not_flagged(client: httpx.Client) -> None:
     assert "x-sparql-maxrows" not in r.headers
 
 
+def test_repeated_queries_are_answered_from_the_cache(client: httpx.Client) -> None:
+    query = STATES + " # cache test"
+    first = client.get("/sparql", params={"query": query})
+    hits = client.get("/health").json()["cache"]["hits"]
+    second = client.get("/sparql", params={"query": query})
+    assert second.content == first.content
+    assert client.get("/health").json()["cache"]["hits"] == hits + 1
+    other = client.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
+    assert other.headers["content-type"].startswith("text/csv")
+
+
 def test_health(client: httpx.Client) -> None:
     r = client.get("/health")
     assert r.status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -52,7 +53,9 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         thread.start()
         # Once a worker is busy with it, the other answers a normal query meanwhile.
         _wait_for(lambda: client.get("/health").json()["idle"] == 1, "the slow query to start")
-        quick = client.get("/sparql", params={"query": "ASK { ?s icg:alpha2Code \"AT\" }"},
+        # A text never sent before, so the result cache cannot answer it: a worker must.
+        fresh = f"ASK {{ ?s icg:alpha2Code \"AT\" }} # {uuid.uuid4()}"
+        quick = client.get("/sparql", params={"query": fresh},
                            headers={"accept": "application/sparql-results+json"})
         assert quick.status_code == 200
         assert quick.json()["boolean"] is True
@@ -70,7 +73,7 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
             lambda: (h := client.get("/health").json())["workers"] == 2 and h, "a new worker")
         assert after["replaced"] >= 1
         assert killed[0] not in after["pids"]
-        again = client.get("/sparql", params={"query": "ASK {}"})
+        again = client.get("/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}"})
         assert again.status_code == 200
 
 
@@ -120,15 +123,17 @@ def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(api_server: str,
     with httpx.Client(base_url=api_server, timeout=60) as client:
         _wait_for(lambda: client.get("/health").json()["idle"] == 2, "idle workers")
         results: list[httpx.Response] = []
+        # Different texts, so they are not merged into one run.
         threads = [
-            threading.Thread(target=lambda: results.append(client.post(
-                "/sparql", data={"query": PATHOLOGICAL, "timeout": "3"})))
-            for _ in range(2)
+            threading.Thread(target=lambda n=n: results.append(client.post(
+                "/sparql", data={"query": f"{PATHOLOGICAL} # {n}", "timeout": "3"})))
+            for n in range(2)
         ]
         for t in threads:
             t.start()
         _wait_for(lambda: client.get("/health").json()["idle"] == 0, "both workers busy")
-        waiting = client.get("/sparql", params={"query": "ASK {}", "timeout": timeout})
+        waiting = client.get("/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}",
+                                                "timeout": timeout})
         assert waiting.status_code == 503
         assert "waiting for a free query worker" in waiting.text
         for t in threads:

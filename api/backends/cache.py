@@ -1,0 +1,110 @@
+"""A result cache in front of any backend, for a dataset that does not change while served.
+
+The embedded store is opened read-only and a new build is swapped in by publishing a new
+folder, which running workers never see; so an answer, once computed, stays correct for the
+life of the process and can be served again without touching a worker. Identical queries
+that arrive together run once. Only complete answers are cached (errors and timeouts are
+not), keyed by everything that shapes the bytes: query text, dataset, negotiated formats,
+result cap and base IRI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from typing import Any
+
+from icgraph.errors import QueryTimeout
+
+from api.backends.base import Backend, QueryRequest, QueryResult
+
+#: Cache size when the settings do not name one.
+DEFAULT_BYTES = 64 * 1024 * 1024
+
+_Key = tuple[Any, ...]
+
+
+class CachedBackend:
+    """Wraps a backend; answers repeated queries from memory (LRU, bounded in bytes)."""
+
+    def __init__(self, inner: Backend, max_bytes: int = DEFAULT_BYTES) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[_Key, QueryResult] = OrderedDict()
+        self._bytes = 0
+        self._running: dict[_Key, asyncio.Future[QueryResult]] = {}
+        self.hits = self.misses = 0
+
+    async def start(self) -> None:
+        await self.inner.start()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    def health(self) -> dict[str, Any]:
+        return {**self.inner.health(),
+                "cache": {"entries": len(self._entries), "bytes": self._bytes,
+                          "hits": self.hits, "misses": self.misses}}
+
+    @staticmethod
+    def key(request: QueryRequest) -> _Key:
+        formats = request.formats
+        return (
+            request.query,
+            request.dataset,
+            tuple(f.name if f else None for f in (formats.solutions, formats.boolean,
+                                                   formats.graph)),
+            request.max_results,
+            request.base_iri,
+        )
+
+    async def query(self, request: QueryRequest) -> QueryResult:
+        key = self.key(request)
+        cached = self._entries.get(key)
+        if cached is not None:
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return cached
+        running = self._running.get(key)
+        if running is not None:
+            # The same query is already running: share its answer, within our own limit.
+            self.hits += 1
+            try:
+                return await asyncio.wait_for(asyncio.shield(running), request.timeout)
+            except TimeoutError:
+                raise QueryTimeout(
+                    f"query timed out after {request.timeout:g} s and was stopped") from None
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if running.cancelled() and task is not None and not task.cancelling():
+                    return await self.query(request)  # its first asker left; run it anew
+                raise
+        self.misses += 1
+        future: asyncio.Future[QueryResult] = asyncio.get_running_loop().create_future()
+        self._running[key] = future
+        try:
+            result = await self.inner.query(request)
+        except Exception as error:
+            future.set_exception(error)
+            future.exception()  # retrieved here, so an unshared failure logs no warning
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        else:
+            future.set_result(result)
+            self._store(key, result)
+            return result
+        finally:
+            del self._running[key]
+
+    def _store(self, key: _Key, result: QueryResult) -> None:
+        size = len(result.body) + len(result.media_type) + 64
+        if size > self.max_bytes // 8:
+            return
+        self._entries[key] = result
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, old = self._entries.popitem(last=False)
+            self._bytes -= len(old.body) + len(old.media_type) + 64

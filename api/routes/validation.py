@@ -1,0 +1,231 @@
+"""Validation reports over HTTP.
+
+``GET /validation`` serves the SHACL report of the published graph (framework completeness,
+recommendation gaps, integrity) in the format the client negotiates: Turtle (the
+``sh:ValidationReport``), JSON, CSV, the HTML scorecard, or the heatmap (PNG, SVG). It is
+computed once per published store and kept until a new store is swapped in.
+
+``POST /validate`` validates the client's RDF (Turtle, N-Triples, JSON-LD, RDF/XML) together
+with the ontology, the code lists and every shape, and answers the same way. It never opens
+the served store. It does not run HermiT: the shapes follow ``rdfs:subClassOf`` and the
+definition of ``icg:Institution`` themselves, so reasoning would change no answer, and a
+second of reasoning per request would let anyone keep the server busy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from icgraph import report as report_module
+from icgraph import store as store_module
+from icgraph.config import Settings
+from icgraph.errors import InputError
+from icgraph.load import parse_file
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep
+from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
+
+router = APIRouter(tags=["validation"])
+
+#: Report formats in order of preference: the first is the default (no or ``*/*`` Accept).
+REPORT_FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("turtle", "text/turtle", ("application/x-turtle",)),
+    ("html", "text/html", ("application/xhtml+xml",)),
+    ("json", "application/json", ()),
+    ("csv", "text/csv", ()),
+    ("svg", "image/svg+xml", ()),
+    ("png", "image/png", ()),
+)
+
+#: Media types of the RDF a client may send, and the parser for each.
+INPUT_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class UnsupportedMediaType(ProtocolError):
+    status = 415
+
+
+class NotAcceptableReport(ProtocolError):
+    status = 406
+
+
+class NoStore(ProtocolError):
+    status = 503
+
+
+def _accept_ranges(header: str) -> list[tuple[str, float, int]]:
+    ranges = []
+    for position, item in enumerate(header.split(",")):
+        parts = [p.strip() for p in item.split(";")]
+        media = parts[0].lower()
+        if not media:
+            continue
+        if media == "*":
+            media = "*/*"
+        q = 1.0
+        for param in parts[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, position))
+    return ranges
+
+
+def _match(media_range: str, media_type: str) -> int:
+    if media_range == media_type:
+        return 3
+    main, _, sub = media_range.partition("/")
+    if sub == "*" and main == media_type.partition("/")[0]:
+        return 2
+    return 1 if media_range == "*/*" else 0
+
+
+def negotiate(accept: str | None, format_key: str | None) -> str:
+    """The report format for an Accept header or a ``format`` parameter (which wins)."""
+    if format_key:
+        key = format_key.strip().lower()
+        for name, media_type, aliases in REPORT_FORMATS:
+            if key in (name, media_type, *aliases) or (name == "turtle" and key == "ttl"):
+                return name
+        raise NotAcceptableReport(f"unknown report format {format_key!r}; use one of: {_available()}")
+    if not accept or not accept.strip():
+        return REPORT_FORMATS[0][0]
+    ranges = _accept_ranges(accept)
+    best: tuple[float, int, int, int] | None = None
+    chosen = None
+    for preference, (name, media_type, aliases) in enumerate(REPORT_FORMATS):
+        for candidate in (media_type, *aliases):
+            matches = [(_match(r, candidate), q, pos) for r, q, pos in ranges]
+            matches = [m for m in matches if m[0] > 0]
+            if not matches:
+                continue
+            spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
+            if q <= 0:
+                continue
+            rank = (q, spec, -pos, -preference)
+            if best is None or rank > best:
+                best, chosen = rank, name
+    if chosen is None:
+        raise NotAcceptableReport(f"No acceptable format for a validation report. Ask for one of: {_available()}.")
+    return chosen
+
+
+def _available() -> str:
+    return ", ".join(media_type for _, media_type, _ in REPORT_FORMATS)
+
+
+def _answer(card: report_module.Scorecard, fmt: str) -> Response:
+    media_type = report_module.MEDIA_TYPES[fmt]
+    if fmt in ("turtle", "csv", "html", "json", "svg"):
+        media_type += "; charset=utf-8"
+    return Response(report_module.render(card, fmt), media_type=media_type, headers={"Vary": "Accept"})
+
+
+# --- GET /validation -----------------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+
+
+def _shapes_fingerprint(settings: Settings) -> tuple[tuple[str, int, int], ...]:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(settings.shapes_dir.glob("*.ttl")))
+
+
+def _current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
+    """The published store's scorecard, computed once per store and shapes."""
+    if not store_module.exists(settings.store):
+        raise NoStore(f"no published graph at {settings.store}; run 'icgraph build' first")
+    key = (str(Path(settings.store).resolve()), _shapes_fingerprint(settings))
+    with _LOCK:
+        cached = getattr(request.app.state, "validation_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]  # type: ignore[no-any-return]
+        card = report_module.from_store(settings)
+        request.app.state.validation_cache = (key, card)
+        return card
+
+
+@router.get(
+    "/validation",
+    summary="The validation report of the served graph",
+    responses={
+        200: {"description": "The SHACL validation report (Turtle), the scorecard (JSON, CSV, "
+                             "HTML) or its heatmap (SVG, PNG)."},
+        406: {"description": "No acceptable format."},
+        503: {"description": "No graph has been published."},
+    },
+)
+async def get_validation(request: Request, settings: SettingsDep) -> Response:
+    """Framework completeness (sh:Warning), recommendation gaps (sh:Info) and integrity
+    (sh:Violation) of the served graph; choose the format with Accept or ``format``."""
+    fmt = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+    card = await run_in_threadpool(_current_scorecard, request, settings)
+    return _answer(card, fmt)
+
+
+# --- POST /validate ------------------------------------------------------------------------------
+
+
+def _input_format(content_type: str | None) -> ox.RdfFormat:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if not media_type:
+        raise UnsupportedMediaType(
+            f"Missing Content-Type; send RDF as one of: {', '.join(INPUT_FORMATS)}")
+    fmt = INPUT_FORMATS.get(media_type)
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"Unsupported media type {media_type!r}; send RDF as one of: {', '.join(INPUT_FORMATS)}")
+    return fmt
+
+
+def _validate_user_rdf(body: bytes, fmt: ox.RdfFormat, settings: Settings) -> report_module.Scorecard:
+    graph = parse_file(Path("request body"), data=body, fmt=fmt)
+    return report_module.for_user_graph(graph, settings)
+
+
+@router.post(
+    "/validate",
+    summary="Validate your RDF with the ontology, code lists and shapes",
+    responses={
+        200: {"description": "The validation report of the data sent, in the negotiated format."},
+        400: {"description": "Malformed RDF, with the parser's message, line and column."},
+        406: {"description": "No acceptable format."},
+        413: {"description": "Body larger than the server's limit."},
+        415: {"description": "Content-Type is not Turtle, N-Triples, JSON-LD or RDF/XML."},
+    },
+)
+async def post_validate(request: Request, settings: SettingsDep) -> Response:
+    """Validate the request body; the served graph is neither read nor changed."""
+    fmt = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+    rdf_format = _input_format(request.headers.get("content-type"))
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise BodyTooLarge(f"request body too large: the limit is {settings.max_body_bytes} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > settings.max_body_bytes:
+            raise BodyTooLarge(f"request body too large: the limit is {settings.max_body_bytes} bytes")
+    try:
+        card = await asyncio.to_thread(_validate_user_rdf, bytes(body), rdf_format, settings)
+    except InputError as error:
+        where = ""
+        if error.line is not None:
+            where = f" at line {error.line}"
+            if error.column is not None:
+                where += f", column {error.column}"
+        raise InvalidRequest(f"Malformed RDF{where}: {error.message}") from None
+    return _answer(card, fmt)
