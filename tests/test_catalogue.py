@@ -180,3 +180,21 @@ def test_cq15_equality_mainstreaming(graph_store: ox.Store) -> None:
 def test_every_catalogue_query_parses_and_runs(graph_store: ox.Store, name: str) -> None:
     result = execute(graph_store, CATALOGUE[name].text)
     assert rows(result), f"{name} returned nothing"
+
+
+ALL_STATES = {
+    "AL", "AD", "AT", "AZ", "BE", "BG", "HR", "CY", "EE", "FI", "GE", "DE", "GR", "HU", "IS", "IT",
+    "LV", "MT", "ME", "MK", "NO", "PT", "RO", "RU", "SM", "SK", "SI", "ES", "SE", "CH", "TR", "GB",
+}
+
+
+def test_cq11_recommendation_gaps(graph_store: ox.Store) -> None:
+    found = {int(r["n"]): r for r in answer(graph_store, "cq11-recommendation-gaps")}
+    assert sorted(found) == list(range(1, 10))  # the nine bullets of section 4.2
+    assert {n for n, r in found.items() if r["checkable"] == "false"} == {1, 2, 7}
+    assert all(found[n]["reason"] for n in (1, 2, 7))
+    # 2.2 Local impetus: Italy alone reports a national Intercultural Cities network.
+    assert set(found[5]["states"].split()) == ALL_STATES - {"IT"}
+    # 2.1: the UK Equality Act's duty on public authorities; Finland's Non-Discrimination Act's equality plans.
+    assert set(found[6]["states"].split()) == ALL_STATES - {"GB", "FI"}
+    assert int(found[6]["statesWithoutEvidence"]) == 30

@@ -21,7 +21,7 @@ from . import store as store_module
 from .config import Settings
 from .errors import BuildRefused
 from .load import Sources, read_sources, to_oxigraph
-from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH, VALIDATION_GRAPH
+from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VALIDATION_GRAPH
 from .reason import reason
 from .validate import ValidationResult, validate
 
@@ -107,6 +107,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         **sources.data,
         str(INFERRED_GRAPH): inferred,
         str(VALIDATION_GRAPH): result.report,
+        str(SHAPES_GRAPH): sources.shapes,
     }
     from .metadata import describe  # late: metadata reads the counts of the graphs above
 

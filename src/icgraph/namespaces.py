@@ -23,6 +23,8 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 METADATA_GRAPH = GRAPH["metadata"]
 #: The SHACL validation report of the published graph (completeness and recommendation gaps).
 VALIDATION_GRAPH = GRAPH["validation"]
+#: The SHACL shapes that produced it, so a result can be traced to the rule behind it.
+SHAPES_GRAPH = GRAPH["shapes"]
 
 #: Prefixes every query may use without declaring them (also used when writing Turtle).
 PREFIXES: dict[str, str] = {
