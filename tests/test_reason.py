@@ -1,0 +1,69 @@
+"""HermiT over the ontology and data: consistent, and the inferences kept are the right ones."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from icgraph.build import BuildResult
+from icgraph.load import read_sources
+from icgraph.namespaces import INFERRED_GRAPH
+from icgraph.query import execute, rows
+from icgraph.reason import InconsistentGraph, reason
+
+from .paths import DATA, ONTOLOGY, SHAPES
+
+ICG = "https://w3id.org/icgraph/ontology#"
+ID = "https://w3id.org/icgraph/id/"
+
+
+@pytest.fixture(scope="module")
+def sources_union() -> Graph:
+    return read_sources(ONTOLOGY.parent, DATA, SHAPES).union()
+
+
+def test_the_ontology_and_data_are_consistent_and_institutions_are_classified(sources_union: Graph) -> None:
+    inferred = reason(sources_union).inferred
+    observatory = URIRef(ID + "actor/ad/equality-observatory")
+    assert (observatory, RDF.type, URIRef(ICG + "Institution")) in inferred  # 2.1: Andorra's Equality Observatory
+    assert (observatory, RDF.type, URIRef("http://www.w3.org/ns/org#Organization")) in inferred
+    # the Secretary of State (Portugal) is a post, not an organisation, so never an institution
+    post = URIRef(ID + "actor/pt/secretary-of-state-for-integration-and-migration")
+    assert (post, RDF.type, URIRef(ICG + "Institution")) not in inferred
+
+
+def test_inverse_links_are_materialised(sources_union: Graph) -> None:
+    law = URIRef(ID + "instrument/al/law-96-2017")
+    practice = URIRef(ID + "practice/legal-protection/AL")
+    reported_in, names = URIRef(ICG + "reportedIn"), URIRef(ICG + "names")
+    one_way = Graph()
+    one_way += sources_union
+    one_way.remove((law, reported_in, practice))  # leave only "the practice names the law"
+    assert (practice, names, law) in one_way
+    assert (law, reported_in, practice) in reason(one_way).inferred
+
+
+def test_an_inconsistency_names_the_individual_and_the_classes(sources_union: Graph) -> None:
+    clash = Graph()
+    clash += sources_union
+    fund = URIRef(ID + "instrument/al/fund-for-national-minorities")
+    clash.add((fund, RDF.type, URIRef(ICG + "StrategyOrPlan")))
+    with pytest.raises(InconsistentGraph) as raised:
+        reason(clash)
+    message = str(raised.value)
+    assert str(fund) in message
+    assert "FundingStream" in message and "StrategyOrPlan" in message
+
+
+def test_the_published_store_keeps_inferences_in_their_own_graph(built: BuildResult, graph_store: ox.Store) -> None:
+    assert built.graph_sizes[str(INFERRED_GRAPH)] > 0
+    found = rows(execute(graph_store, f"""
+        SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{
+          GRAPH <{INFERRED_GRAPH}> {{ ?i a icg:Institution }} }}"""))
+    # 2.1 Institutions and the bodies that coordinate or implement strategies elsewhere
+    assert int(found[0]["n"]) >= 10
+    asserted = rows(execute(graph_store, f"""
+        SELECT ?i WHERE {{ GRAPH ?g {{ ?i a icg:Institution }} FILTER (?g != <{INFERRED_GRAPH}>) }}"""))
+    assert asserted == []  # institutions are only ever inferred, never asserted
