@@ -67,3 +67,21 @@ def test_every_actor_and_instrument_points_to_a_passage_that_names_it(graph_stor
           FILTER NOT EXISTS { ?x icg:reportedIn ?passage . { ?passage a icg:Passage } UNION { ?passage a icg:ReportSection } }
         }"""))
     assert orphans == []
+
+
+def _folded(text: str) -> str:
+    return normalise(text).lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def test_quoted_literals_are_the_reports_own_words(graph_store: ox.Store) -> None:
+    """Objectives, positive duties and quotes are copied from the report, never paraphrased."""
+    from icgraph.sources import read_report
+
+    report = _folded(" ".join(read_report()))
+    found = rows(execute(graph_store, """
+        SELECT ?s ?p ?text WHERE {
+          VALUES ?p { icg:objective icg:positiveDuty icg:quote }
+          ?s ?p ?text FILTER NOT EXISTS { ?s a icg:Passage ; icg:inSection id:section\\/1 } }"""))
+    assert len(found) > 54 + 9
+    not_in_report = [(r["s"], r["p"]) for r in found if _folded(r["text"]) not in report]
+    assert not_in_report == []
