@@ -37,6 +37,7 @@ def test_the_ontology_conforms(ontology: Graph, shapes: Graph) -> None:
         (ICG.Institution, RDFS.label, "own term has no rdfs:label"),
         (ICG.inState, SKOS.definition, "own term has no skos:definition"),
         (ICG.quote, RDFS.isDefinedBy, "own term is not rdfs:isDefinedBy the icgraph ontology"),
+        (ICG.Tool, SKOS.editorialNote, "own term does not say (skos:editorialNote) why no reused term fits"),
         (ONT, OWL.versionIRI, "ontology needs one owl:versionIRI"),
         (ONT, DCT.license, "ontology has no licence IRI"),
         (ONT, VANN.preferredNamespacePrefix, "ontology has no preferred prefix"),
