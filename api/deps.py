@@ -10,12 +10,13 @@ from icgraph.config import Settings
 from api.backends.base import Backend
 
 
-def get_settings(request: Request) -> Settings:
+# Async, so FastAPI calls them inline instead of handing each to a thread pool.
+async def get_settings(request: Request) -> Settings:
     """The settings the app was built with (not the process-wide ones)."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_backend(request: Request) -> Backend:
+async def get_backend(request: Request) -> Backend:
     """The backend that answers queries."""
     return request.app.state.backend  # type: ignore[no-any-return]
 

@@ -1,0 +1,28 @@
+"""The facade as ``api.server.serve`` runs it, optionally without its result cache.
+
+    python benchmarks/facade_server.py [--no-cache]
+
+Settings come from the ICGRAPH_ environment, as for ``python -m api.server``; --no-cache
+measures every request through a query worker (the engine-bound figure).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+from icgraph.config import Settings
+
+from api.app import create_app
+from api.backends.embedded import EmbeddedBackend
+
+
+def main() -> None:
+    settings = Settings()
+    backend = EmbeddedBackend.from_settings(settings) if "--no-cache" in sys.argv else None
+    uvicorn.run(create_app(settings, backend=backend), host=settings.host, port=settings.port,
+                log_level="info", timeout_graceful_shutdown=5)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+"""Load benchmark: the icgraph facade against rdflib-endpoint on the same data and queries.
+
+Starts both servers as child processes on 127.0.0.1, checks they agree on every query, then
+drives each in turn with N concurrent keep-alive clients for a fixed time, and prints
+throughput, p50 and p99 for each and their ratio. Also measures the engine's in-process
+query rate on the same queries (the ceiling an HTTP facade can approach).
+
+    .venv/bin/python benchmarks/load.py [--clients 8] [--duration 10]
+
+Data and queries: the real store (ICGRAPH_STORE_PATH or var/store, built with the real
+pipeline into a temporary folder if absent) and the catalogue ``queries/*.rq``; without a
+catalogue, the fixed graph and queries in ``benchmarks/fallback/``. See README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from icgraph.config import Settings  # noqa: E402
+from icgraph.namespaces import PREFIXES  # noqa: E402
+
+FALLBACK = HERE / "fallback"
+HOST = "127.0.0.1"
+ACCEPT = "application/sparql-results+json"
+REQUEST_TIMEOUT = 60.0
+MAX_REQUESTS = 2_000_000
+
+
+# --- data and queries ------------------------------------------------------------------------
+
+
+def _publish(path: Path, quads_file: Path) -> Path:
+    from icgraph.store import publish
+
+    publish(path, lambda s: s.bulk_load(path=str(quads_file), format=ox.RdfFormat.TRIG))
+    return path
+
+
+def resolve_workload(args: argparse.Namespace, tmp: Path) -> tuple[Path, dict[str, str], str]:
+    """The store to serve, the queries by name, and a description of where they came from."""
+    from icgraph import store as store_module
+
+    settings = Settings()
+    catalogue = sorted(settings.queries_dir.glob("*.rq")) if not args.fallback else []
+    if catalogue:
+        store = Path(args.store) if args.store else settings.store
+        if not store_module.exists(store):
+            from icgraph.build import build
+
+            print(f"no store at {store}; building the real graph into {tmp} ...", flush=True)
+            store = tmp / "store"
+            build(Settings(store_path=store))
+        queries = {p.stem: p.read_text(encoding="utf-8") for p in catalogue}
+        return store, queries, f"catalogue {settings.queries_dir} ({len(queries)} queries)"
+    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(FALLBACK.glob("*.rq"))}
+    if not queries:
+        sys.exit(f"no queries: neither {settings.queries_dir}/*.rq nor {FALLBACK}/*.rq exist")
+    store = _publish(tmp / "store", FALLBACK / "graph.trig")
+    return store, queries, f"fallback {FALLBACK} ({len(queries)} queries)"
+
+
+def with_prologue(query: str) -> str:
+    """Declare the project's prefixes, which rdflib-endpoint does not know by default."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + query
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], limit: float = 120.0) -> float:
+    start = time.monotonic()
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    while time.monotonic() - start < limit:
+        if process.poll() is not None:
+            sys.exit(f"server for {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(probe, timeout=5) as response:  # noqa: S310 (127.0.0.1)
+                if response.status == 200:
+                    return time.monotonic() - start
+        except OSError:
+            time.sleep(0.02)
+    sys.exit(f"server for {url} did not answer within {limit:.0f} s")
+
+
+def start_facade(store: Path, workers: int, cache: bool = True
+                 ) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
+    env.update({"ICGRAPH_STORE_PATH": str(store), "ICGRAPH_PORT": str(port),
+                "ICGRAPH_HOST": HOST, "ICGRAPH_QUERY_WORKERS": str(workers),
+                "PYTHONPATH": str(REPO)})
+    command = [sys.executable, "-m", "api.server"] if cache else [
+        sys.executable, str(HERE / "facade_server.py"), "--no-cache"]
+    process = subprocess.Popen(command, cwd=REPO, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"http://{HOST}:{port}/sparql"
+
+
+def start_rdflib_endpoint(quads: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "rdflib_server.py"), str(quads), str(port)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"http://{HOST}:{port}/sparql"
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- the load client -------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    latencies: list[float]
+    errors: int
+    elapsed: float
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip()
+               for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+    if "content-length" in headers:
+        return status, await reader.readexactly(int(headers["content-length"]))
+    body = b""
+    while True:  # chunked
+        size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+        chunk = await reader.readexactly(size + 2)
+        if size == 0:
+            return status, body
+        body += chunk[:-2]
+
+
+def _request_bytes(url: str, query: str) -> bytes:
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + "?" + urllib.parse.urlencode({"query": query})
+    return (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: {ACCEPT}\r\n"
+            "Connection: keep-alive\r\n\r\n").encode()
+
+
+async def _client(index: int, url: str, requests: list[bytes], until: float,
+                  latencies: list[float], errors: list[int]) -> None:
+    parts = urllib.parse.urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port, limit=1 << 22)
+    i = index
+    try:
+        while time.perf_counter() < until and len(latencies) < MAX_REQUESTS:
+            start = time.perf_counter()
+            writer.write(requests[i % len(requests)])
+            status, _ = await asyncio.wait_for(_read_response(reader), REQUEST_TIMEOUT)
+            if status == 200:
+                latencies.append(time.perf_counter() - start)
+            else:
+                errors.append(status)
+            i += 1
+    finally:
+        writer.close()
+
+
+async def _drive(url: str, queries: list[str], clients: int, seconds: float) -> Run:
+    requests = [_request_bytes(url, q) for q in queries]
+    latencies: list[float] = []
+    errors: list[int] = []
+    start = time.perf_counter()
+    await asyncio.gather(*(_client(i, url, requests, start + seconds, latencies, errors)
+                           for i in range(clients)))
+    return Run(url, latencies, len(errors), time.perf_counter() - start)
+
+
+def load(url: str, queries: list[str], clients: int, warmup: float, seconds: float) -> Run:
+    asyncio.run(_drive(url, queries, clients, warmup))
+    return asyncio.run(_drive(url, queries, clients, seconds))
+
+
+# --- correctness and the in-process ceiling --------------------------------------------------
+
+
+def row_count(url: str, query: str) -> int | str:
+    """Rows in the answer, or the error the server gave."""
+    data = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Accept": ACCEPT})
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            return len(json.loads(response.read())["results"]["bindings"])
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code} {error.read()[:120].decode(errors='replace')}"
+
+
+def in_process_rate(store_path: Path, queries: list[str], seconds: float) -> float:
+    store = ox.Store.read_only(str(store_path.resolve()))
+    done = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for query in queries:
+            store.query(query, use_default_graph_as_union=True).serialize(
+                format=ox.QueryResultsFormat.JSON)
+            done += 1
+    return done / (time.perf_counter() - start)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per target")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=2, help="facade query workers")
+    parser.add_argument("--store", help="serve this store instead of the configured one")
+    parser.add_argument("--fallback", action="store_true", help="use benchmarks/fallback/")
+    parser.add_argument("--all-queries", action="store_true",
+                        help="time every query, even those the servers disagree on")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 64 or not 0 < args.duration <= 120:
+        sys.exit("keep --clients in 1..64 and --duration in (0, 120] seconds")
+
+    with tempfile.TemporaryDirectory(prefix="icgraph-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        store, named, source = resolve_workload(args, tmp)
+        queries = [with_prologue(q) for q in named.values()]
+        quads = tmp / "graph.nq"
+        ox.serialize(ox.Store.read_only(str(store.resolve())).quads_for_pattern(None, None, None, None),
+                     str(quads), format=ox.RdfFormat.N_QUADS)
+        print(f"workload: {source}; store {store}")
+        print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+              f"{platform.python_version()}, {platform.machine()}")
+
+        facade, facade_url = start_facade(store, args.workers)
+        uncached, uncached_url = start_facade(store, args.workers, cache=False)
+        peer, peer_url = start_rdflib_endpoint(quads)
+        try:
+            startup = wait_ready(facade_url, facade)
+            wait_ready(uncached_url, uncached)
+            wait_ready(peer_url, peer)
+            # Only queries both answer alike are timed: an error answer is cheap, and
+            # timing a wrong answer says nothing.
+            mismatches, agreed = [], []
+            for name, query in zip(named, queries):
+                ours, theirs = row_count(facade_url, query), row_count(peer_url, query)
+                if ours == theirs:
+                    agreed.append(query)
+                else:
+                    mismatches.append(f"{name}: icgraph {ours} rows; rdflib-endpoint {theirs}")
+            timed = queries if args.all_queries else agreed
+            if not timed:
+                sys.exit("the two servers agree on no query; nothing fair to time")
+            runs = {}
+            for label, url in (("icgraph facade", facade_url),
+                               ("icgraph, no cache", uncached_url),
+                               ("rdflib-endpoint", peer_url)):
+                print(f"loading {label} with {args.clients} clients for {args.duration:g} s "
+                      f"on {len(timed)} queries ...", flush=True)
+                runs[label] = load(url, timed, args.clients, args.warmup, args.duration)
+        finally:
+            stop(facade)
+            stop(uncached)
+            stop(peer)
+        ceiling = in_process_rate(store, timed, min(args.duration, 5.0))
+
+    ours, theirs = runs["icgraph facade"], runs["rdflib-endpoint"]
+    engine = runs["icgraph, no cache"]
+    print()
+    print(f"{'target':<20}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}"
+          f"{'p50 ms':>9}{'p99 ms':>9}")
+    for label, run in runs.items():
+        print(f"{label:<20}{args.clients:>8}{len(run.latencies):>10}{run.errors:>8}"
+              f"{run.throughput:>10.1f}{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}")
+    for label, run in (("icgraph facade", ours), ("icgraph, no cache", engine)):
+        print(f"{label} / rdflib-endpoint: throughput {run.throughput / theirs.throughput:.1f}x,"
+              f" p99 {theirs.percentile(99) / run.percentile(99):.1f}x lower")
+    print(f"in-process engine (pyoxigraph, 1 thread, same queries): {ceiling:.1f} queries/s; "
+          f"no-cache facade = {100 * engine.throughput / ceiling:.0f}% of it "
+          f"(the cached facade does not run the engine on repeats)")
+    print(f"facade start to first answer (workers ready): {startup:.2f} s")
+    print(f"timed {len(timed)} of {len(queries)} queries"
+          + ("" if args.all_queries else " (those both servers answer with the same row count)"))
+    if mismatches:
+        print("the servers disagree on (icgraph's answers are pyoxigraph's):\n  "
+              + "\n  ".join(mismatches))
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "source": source, "clients": args.clients, "duration": args.duration,
+            "cores": os.cpu_count(), "ceiling_qps": ceiling, "startup_s": startup,
+            "mismatches": mismatches, "timed_queries": len(timed), "queries": len(queries),
+            "runs": {k: {"requests": len(r.latencies), "errors": r.errors,
+                         "throughput": r.throughput, "p50_ms": r.percentile(50),
+                         "p99_ms": r.percentile(99)} for k, r in runs.items()},
+        }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
