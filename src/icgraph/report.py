@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .config import Settings
 from .namespaces import ICG, ID, METADATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
@@ -291,7 +292,11 @@ def _enrich(report: Graph, shapes: Graph, recommendations: list[Recommendation])
     report it checks against, and the recommendations that are not checked, with why.
     """
     enriched = Graph()
-    enriched += report
+    for s, p, o in report:
+        # A plain literal is an xsd:string (RDF 1.1); write it one way whichever parser read it.
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        enriched.add((s, p, o))
     for result in list(enriched.subjects(RDF.type, SH.ValidationResult)):
         shape = enriched.value(result, SH.sourceShape)
         if shape is not None and str(shape).startswith(CSH):
@@ -355,20 +360,38 @@ def read_shapes(settings: Settings) -> Graph:
 
 
 def from_store(settings: Settings) -> Scorecard:
-    """Validate the published store (ontology, data and inferences; not the metadata graph)."""
+    """The scorecard of the published store.
+
+    The graph is the store's ontology, data and inferences (not its metadata, shapes or report
+    graphs). The report is the one the build validated and published with it
+    (``graph/validation``, produced by the shapes in ``graph/shapes``), so the answer is the
+    build's own; a store published without them is validated here with ``shapes/*.ttl``.
+    """
     from . import store
     from .load import to_rdflib
+    from .namespaces import SHAPES_GRAPH, VALIDATION_GRAPH
+    from .validate import severity_counts
 
     opened = store.open_read_only(settings.store)
-    data, ontology = Graph(), Graph()
+    data, ontology, published_report, published_shapes = Graph(), Graph(), Graph(), Graph()
+    targets = {str(VALIDATION_GRAPH): published_report, str(SHAPES_GRAPH): published_shapes}
     for quad in opened.quads_for_pattern(None, None, None, None):
-        if quad.graph_name.value == str(METADATA_GRAPH):
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        if name == str(METADATA_GRAPH):
             continue
         triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        if name in targets:
+            targets[name].add(triple)  # type: ignore[arg-type]
+            continue
         data.add(triple)  # type: ignore[arg-type]
-        if quad.graph_name.value == str(ONTOLOGY_GRAPH):
+        if name == str(ONTOLOGY_GRAPH):
             ontology.add(triple)  # type: ignore[arg-type]
     del opened
+    if len(published_report) and len(published_shapes):
+        counts = severity_counts(published_report)
+        result = ValidationResult(conforms=counts["Violation"] == 0, report=published_report, text="",
+                                  counts=counts)
+        return scorecard(data, published_shapes, result)
     shapes = read_shapes(settings)
     return scorecard(data, shapes, validate(data, shapes, ontology))
 
