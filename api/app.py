@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from icgraph.config import Settings, get_settings
 
 from api.backends import Backend, make_backend
 from api.errors import install_handlers
 from api.limits import BodyLimit
-from api.routes import health, sparql
+from api.routes import catalogue as catalogue_routes
+from api.routes import dumps, resources
+from api.routes import health, sparql, validation
+from api.routes import pages
+
+#: CSS, scripts and the vendored YASGUI of the web pages.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 DESCRIPTION = (
     "A knowledge graph of the actors, instruments and governance levels of intercultural "
@@ -44,6 +52,13 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(validation.router)
+
+    app.include_router(resources.router)
+    app.include_router(dumps.router)
+    app.include_router(catalogue_routes.router_for(settings))
 
     # Added last = outermost: CORS headers go on every answer, the 413s included.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
