@@ -1,0 +1,37 @@
+// The SPARQL editor: YASGUI on this server's endpoint, one tab per catalogue query.
+// Nothing is fetched from another origin: the class and property autocompleters (which ask
+// a vocabulary service on the web) are switched off, the prefix autocompleter uses the list
+// bundled with YASGUI, and the endpoint list names only this server.
+(function () {
+  "use strict";
+  const root = document.getElementById("yasgui");
+  const tabs = JSON.parse(document.getElementById("catalogue").textContent);
+  const endpoint = new URL("/sparql", window.location.href).href;
+
+  const Yasqe = Yasgui.Yasqe;
+  Yasqe.defaults.autocompleters = Yasqe.defaults.autocompleters.filter(
+    (name) => name !== "class" && name !== "property",
+  );
+
+  const yasgui = new Yasgui(root, {
+    // The catalogue is the starting point on every visit: no tabs restored from storage.
+    persistenceId: null,
+    autoAddOnInit: false,
+    copyEndpointOnNewTab: true,
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
+    yasr: { pluginOrder: ["table", "response"], defaultPlugin: "table" },
+  });
+
+  tabs.forEach((tab, index) => {
+    yasgui.addTab(index === 0, {
+      name: tab.name,
+      yasqe: { value: tab.query },
+      requestConfig: { endpoint: endpoint, method: "POST" },
+    });
+  });
+  if (tabs.length === 0) {
+    yasgui.addTab(true, { name: "Query", requestConfig: { endpoint: endpoint } });
+  }
+  window.icgraphEditor = yasgui;
+})();
