@@ -50,10 +50,31 @@ MAX_REQUESTS = 2_000_000
 # --- data and queries ------------------------------------------------------------------------
 
 
-def _publish(path: Path, quads_file: Path) -> Path:
+def fallback_graph() -> str:
+    """A deterministic graph in the icgraph vocabulary for the fallback queries (TriG)."""
+    head = ("@prefix icg: <https://w3id.org/icgraph/ontology#> .\n"
+            "@prefix id: <https://w3id.org/icgraph/id/> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "@prefix g: <https://w3id.org/icgraph/graph/> .\n")
+    states, instruments = [], []
+    kinds = ["Legislation", "StrategyOrPlan", "FundingStream", "Programme"]
+    for i in range(46):
+        states.append(f"id:state{i} a icg:MemberState ; rdfs:label \"State {i:02d}\"@en ; "
+                      f"icg:alpha2Code \"S{i:02d}\" .")
+        for j in range(i % 7 + 1):
+            kind = kinds[(i + j) % len(kinds)]
+            instruments.append(
+                f"id:inst{i}-{j} a icg:{kind} ; rdfs:label \"{kind} {i}-{j}\"@en ; "
+                f"icg:inState id:state{i}" + (f" ; icg:amount {1000 * (j + 1)}" if j % 2 else "")
+                + " .")
+    return (head + "g:states {\n" + "\n".join(states) + "\n}\n"
+            + "g:instruments {\n" + "\n".join(instruments) + "\n}\n")
+
+
+def _publish(path: Path, trig: str) -> Path:
     from icgraph.store import publish
 
-    publish(path, lambda s: s.bulk_load(path=str(quads_file), format=ox.RdfFormat.TRIG))
+    publish(path, lambda s: s.load(trig.encode(), format=ox.RdfFormat.TRIG))
     return path
 
 
@@ -76,7 +97,7 @@ def resolve_workload(args: argparse.Namespace, tmp: Path) -> tuple[Path, dict[st
     queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(FALLBACK.glob("*.rq"))}
     if not queries:
         sys.exit(f"no queries: neither {settings.queries_dir}/*.rq nor {FALLBACK}/*.rq exist")
-    store = _publish(tmp / "store", FALLBACK / "graph.trig")
+    store = _publish(tmp / "store", fallback_graph())
     return store, queries, f"fallback {FALLBACK} ({len(queries)} queries)"
 
 
