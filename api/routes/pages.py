@@ -472,4 +472,5 @@ async def editor(request: Request, settings: SettingsDep) -> HTMLResponse:
          "description": entry.description, "query": editor_text(entry)}
         for entry in catalogue.values()
     ]
-    return TEMPLATES.TemplateResponse(request, "editor.html.j2", {"tabs": tabs})
+    return TEMPLATES.TemplateResponse(
+        request, "editor.html.j2", {"tabs": tabs, "prefixes": PREFIXES})

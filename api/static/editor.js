@@ -6,6 +6,8 @@
   "use strict";
   const root = document.getElementById("yasgui");
   const tabs = JSON.parse(document.getElementById("catalogue").textContent);
+  // The endpoint's own prefixes, so result tables show id:state/ES rather than full IRIs.
+  const prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   const endpoint = new URL("/sparql", window.location.href).href;
 
   const Yasqe = Yasgui.Yasqe;
@@ -20,7 +22,7 @@
     copyEndpointOnNewTab: true,
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
-    yasr: { pluginOrder: ["table", "response"], defaultPlugin: "table" },
+    yasr: { pluginOrder: ["table", "response"], defaultPlugin: "table", prefixes: prefixes },
   });
 
   tabs.forEach((tab, index) => {
