@@ -236,6 +236,7 @@ class ResourceView:
     levels: list[Term] = field(default_factory=list)
     states: list[Term] = field(default_factory=list)
     quote: str = ""
+    sections: list[Term] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     incoming_truncated: bool = False
 
@@ -304,6 +305,8 @@ INCOMING_LIMIT = 500
 _LEVEL = "https://w3id.org/icgraph/ontology#atLevel"
 _STATE = "https://w3id.org/icgraph/ontology#inState"
 _QUOTE = "https://w3id.org/icgraph/ontology#quote"
+_SECTIONS = ("https://w3id.org/icgraph/ontology#inSection",
+             "https://w3id.org/icgraph/ontology#inSubsection")
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -360,6 +363,8 @@ async def view(backend: Backend, iri: str, linker: Linker, timeout: float) -> Re
             page.states.append(o_term)
         elif predicate == _QUOTE and not page.quote:
             page.quote = o_term.value
+        elif predicate in _SECTIONS:
+            page.sections.append(o_term)
     page.label = next((labels[p] for p in _LABELS if p in labels), "") or linker.curie(iri)
     page.incoming_truncated = len(incoming) > INCOMING_LIMIT
     for row in incoming[:INCOMING_LIMIT]:

@@ -1,0 +1,150 @@
+"""Dump files of the published graph, with SHA-256 checksums, for download.
+
+``write_dumps(store, folder)`` writes the whole graph in Turtle, N-Triples and JSON-LD (the
+union of the named graphs, each triple once) and in N-Quads (every named graph kept), then
+``SHA256SUMS`` (the format ``sha256sum -c`` reads) and ``manifest.json`` (sizes, checksums,
+statement counts, and which published store they were made from).
+
+The folder is published like the store: the files are written into a fresh folder under
+``<folder>.d/`` and ``<folder>`` is a symbolic link swapped in with one ``os.replace``, so a
+download never sees half a set. :func:`ensure_dumps` rewrites them only when the store they
+were made from is no longer the published one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import export
+from .config import Settings
+
+CHECKSUMS = "SHA256SUMS"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One dump file: its name, the export format that writes it, and its media type."""
+
+    name: str
+    export_format: str
+    media_type: str
+    title: str
+
+
+FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("icgraph.nq", "nquads", "application/n-quads", "N-Quads, with the named graphs"),
+    DumpFormat("icgraph.ttl", "turtle", "text/turtle", "Turtle, the union of the named graphs"),
+    DumpFormat("icgraph.nt", "ntriples", "application/n-triples",
+               "N-Triples, the union of the named graphs"),
+    DumpFormat("icgraph.jsonld", "jsonld", "application/ld+json",
+               "JSON-LD, the union of the named graphs"),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A written dump file."""
+
+    name: str
+    media_type: str
+    title: str
+    bytes: int
+    sha256: str
+    #: Triples (quads for N-Quads) in the file.
+    statements: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a dumps folder holds and which published store it was made from."""
+
+    store_version: str
+    created: str
+    files: tuple[DumpFile, ...]
+
+    def file(self, name: str) -> DumpFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+    def to_json(self) -> dict[str, object]:
+        return {"store_version": self.store_version, "created": self.created,
+                "files": [asdict(f) for f in self.files]}
+
+
+def dumps_dir(settings: Settings) -> Path:
+    """Where the dumps of ``settings.store`` live: ``dumps`` beside the store (var/dumps)."""
+    return settings.store.parent / "dumps"
+
+
+def store_version(store_path: Path) -> str:
+    """The name of the published store folder ``store_path`` links to."""
+    return store_path.resolve().name
+
+
+def _statements(body: bytes, fmt: str) -> int:
+    import pyoxigraph as ox
+
+    formats = {"nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
+               "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    return sum(1 for _ in ox.parse(body, format=formats[fmt]))
+
+
+def write_dumps(store_path: Path, folder: Path) -> Manifest:
+    """Write every dump of the store at ``store_path`` and publish them at ``folder``."""
+    versions = folder.parent / (folder.name + ".d")
+    versions.mkdir(parents=True, exist_ok=True)
+    target = versions / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    target.mkdir()
+    try:
+        files = []
+        for fmt in FORMATS:
+            body = export.export_store(store_path, fmt.export_format)
+            (target / fmt.name).write_bytes(body)
+            files.append(DumpFile(fmt.name, fmt.media_type, fmt.title, len(body),
+                                  hashlib.sha256(body).hexdigest(),
+                                  _statements(body, fmt.export_format)))
+        manifest = Manifest(store_version(store_path),
+                            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), tuple(files))
+        (target / CHECKSUMS).write_text(
+            "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii")
+        (target / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n",
+                                       encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    previous = folder.resolve() if folder.is_symlink() else None
+    if folder.exists() and not folder.is_symlink():
+        shutil.rmtree(folder)
+    link = folder.parent / f".{folder.name}.swap-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(target.relative_to(folder.parent))
+    os.replace(link, folder)
+    if previous is not None and previous != target:
+        shutil.rmtree(previous, ignore_errors=True)
+    return manifest
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a dumps folder, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest(data["store_version"], data["created"],
+                        tuple(DumpFile(**f) for f in data["files"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def ensure_dumps(store_path: Path, folder: Path) -> Manifest:
+    """The dumps of the published store, written first if missing or made from another store."""
+    manifest = read_manifest(folder)
+    if manifest is not None and manifest.store_version == store_version(store_path):
+        return manifest
+    return write_dumps(store_path, folder)
