@@ -1,9 +1,19 @@
-"""The dataset's own description: VoID statistics and DCAT metadata, made at build time.
+"""The dataset's own description: VoID statistics and a DCAT catalogue, made at build time.
 
-The counts describe the content graphs (ontology, data files, inferences). The metadata graph
-does not count itself: ``void:triples`` of the whole dataset is the number of distinct
-triples in the union of the content graphs, and each ``void:subset`` gives its named graph's
-own size, so both can be checked against the store with one query.
+The counts describe the content graphs (ontology, data files, inferences, shapes and the
+validation report). The metadata graph does not count itself: ``void:triples`` of the whole
+dataset is the number of distinct triples in the union of the content graphs, and each
+``void:subset`` gives its named graph's own size, so both can be checked against the store
+with one query. ``void:entities`` counts the IRIs under ``void:uriSpace`` (``<base>id/``)
+that are subjects, i.e. the resources that dereference.
+
+The DCAT part: a ``dcat:Catalog`` with the dataset, one ``dcat:Distribution`` per dump file
+(``icgraph.dumps``) and the SPARQL endpoint as a ``dcat:DataService``. Sizes and checksums of
+the dumps cannot be in the graph they are a dump of; the server adds them when it serves the
+catalogue (``/catalog``, ``/void``).
+
+Every IRI here is minted under ``settings.base_iri``; the catalogue, dataset and service live
+under ``id/`` so that they dereference like any other resource.
 """
 
 from __future__ import annotations
@@ -12,45 +22,130 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, XSD
 
 from .config import Settings
-from .namespaces import BASE, GRAPH, ID
+from .dumps import FORMATS as DUMP_FORMATS
+from .namespaces import GRAPH, PREFIXES
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
-REPORT = ID["report/cdadi-2021-5"]
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+
+#: Namespaces that name a vocabulary, for void:vocabulary (instance namespaces left out).
+_VOCABULARY_PREFIXES = ("org", "cv", "eli", "skos", "dct", "dcat", "prov", "owl", "rdf", "rdfs",
+                        "xsd", "void", "sh")
+_EXAMPLES = ("id/state/ES", "id/practice/funding-streams/ES", "id/actor/pt/high-commission-for-migration")
+
+
+def _base(settings: Settings | None) -> str:
+    return settings.base_iri if settings is not None else "https://w3id.org/icgraph/"
 
 
 def dataset_iri(settings: Settings | None = None) -> URIRef:
     """The IRI of the dataset as a whole."""
-    return URIRef(BASE + "dataset")
+    return URIRef(_base(settings) + "id/dataset/icgraph")
+
+
+def catalog_iri(settings: Settings | None = None) -> URIRef:
+    """The IRI of the DCAT catalogue that lists the dataset."""
+    return URIRef(_base(settings) + "id/catalog/icgraph")
+
+
+def service_iri(settings: Settings | None = None) -> URIRef:
+    """The IRI of the SPARQL endpoint as a DCAT data service (not the endpoint URL)."""
+    return URIRef(_base(settings) + "id/service/sparql")
+
+
+def distribution_iri(name: str, settings: Settings | None = None) -> URIRef:
+    """The IRI (and download URL) of one dump file."""
+    return URIRef(_base(settings) + "dumps/" + name)
+
+
+def _vocabularies(union: set[tuple]) -> list[URIRef]:
+    used = {str(p) for _, p, _ in union} | {str(o) for _, p, o in union if p == RDF.type}
+    out = []
+    for prefix in _VOCABULARY_PREFIXES:
+        namespace = PREFIXES[prefix]
+        if any(term.startswith(namespace) for term in used):
+            out.append(URIRef(namespace))
+    return out
 
 
 def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
     """VoID and DCAT description of ``graphs`` (named-graph IRI -> graph)."""
+    base = settings.base_iri
     meta = Graph()
     meta.bind("void", VOID)
     meta.bind("dcat", DCAT)
+    meta.bind("dct", DCTERMS)
+    meta.bind("sd", SD)
     dataset = dataset_iri(settings)
+    catalog = catalog_iri(settings)
+    service = service_iri(settings)
+    endpoint = URIRef(base + "sparql")
+    report = URIRef(base + "id/report/cdadi-2021-5")
+    title = Literal("icgraph: intercultural integration in Council of Europe member states",
+                    lang="en")
     union: set[tuple] = set()
     for graph in graphs.values():
         union.update(graph)
+
+    meta.add((catalog, RDF.type, DCAT.Catalog))
+    meta.add((catalog, DCTERMS.title, Literal("icgraph catalogue", lang="en")))
+    meta.add((catalog, DCTERMS.description, Literal(
+        "The icgraph dataset, its downloads and its SPARQL endpoint.", lang="en")))
+    meta.add((catalog, DCTERMS.license, LICENCE))
+    meta.add((catalog, DCAT.dataset, dataset))
+    meta.add((catalog, DCAT.service, service))
+
     meta.add((dataset, RDF.type, VOID.Dataset))
     meta.add((dataset, RDF.type, DCAT.Dataset))
-    meta.add((dataset, DCTERMS.title, Literal("icgraph: intercultural integration in Council of Europe member states", lang="en")))
+    meta.add((dataset, DCTERMS.title, title))
     meta.add((dataset, DCTERMS.description, Literal(
         "Actors, instruments and governance levels of intercultural integration reported by 32 member "
         "states in the review report CDADI(2021)5 on Recommendation CM/Rec(2015)1, with the report's "
         "own words as provenance for every practice.", lang="en")))
     meta.add((dataset, DCTERMS.license, LICENCE))
-    meta.add((dataset, DCTERMS.source, REPORT))
-    meta.add((dataset, PROV.hadPrimarySource, REPORT))
+    meta.add((dataset, DCTERMS.source, report))
+    meta.add((dataset, PROV.hadPrimarySource, report))
+    meta.add((dataset, DCTERMS.conformsTo, URIRef(base + "ontology")))
+    for keyword in ("intercultural integration", "Council of Europe", "governance",
+                    "public policy"):
+        meta.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+    meta.add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    meta.add((dataset, VOID.vocabulary, URIRef(base + "ontology#")))
+    for vocabulary in _vocabularies(union):
+        meta.add((dataset, VOID.vocabulary, vocabulary))
+    meta.add((dataset, VOID.sparqlEndpoint, endpoint))
+    meta.add((dataset, VOID.rootResource, report))
+    for example in _EXAMPLES:
+        meta.add((dataset, VOID.exampleResource, URIRef(base + example)))
+
+    for fmt in DUMP_FORMATS:
+        dump = distribution_iri(fmt.name, settings)
+        meta.add((dataset, DCAT.distribution, dump))
+        meta.add((dataset, VOID.dataDump, dump))
+        meta.add((dump, RDF.type, DCAT.Distribution))
+        meta.add((dump, DCTERMS.title, Literal(fmt.title, lang="en")))
+        meta.add((dump, DCAT.downloadURL, dump))
+        meta.add((dump, DCAT.mediaType, URIRef(MEDIA_TYPES + fmt.media_type)))
+        meta.add((dump, DCTERMS.license, LICENCE))
+
+    meta.add((service, RDF.type, DCAT.DataService))
+    meta.add((service, DCTERMS.title, Literal("icgraph SPARQL endpoint", lang="en")))
+    meta.add((service, DCAT.endpointURL, endpoint))
+    meta.add((service, DCAT.endpointDescription, endpoint))
+    meta.add((service, DCAT.servesDataset, dataset))
+    meta.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    meta.add((service, DCTERMS.license, LICENCE))
+
     meta.add((dataset, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    meta.add((dataset, VOID.uriSpace, Literal(BASE + "id/")))
-    meta.add((dataset, VOID.vocabulary, URIRef(BASE + "ontology")))
-    meta.add((dataset, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     subjects = {t[0] for t in union}
     meta.add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    space = base + "id/"
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(space)}
+    meta.add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
     for name, graph in sorted(graphs.items()):
         subset = URIRef(name)
         meta.add((dataset, VOID.subset, subset))
