@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from icgraph.dumps import FORMATS as DUMP_FORMATS
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from api.backends.base import Backend, QueryRequest
 from api.formats import FORMATS, Choice, Format
@@ -115,6 +116,12 @@ def describe(endpoint: str, stats: Statistics | None, federated: bool) -> Graph:
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    # Where the dataset's VoID, DCAT catalogue and dumps are, on this same server.
+    site = endpoint.rstrip("/").removesuffix("/sparql")
+    for document in ("/void", "/catalog"):
+        g.add((dataset, RDFS.seeAlso, URIRef(site + document)))
+    for dump in DUMP_FORMATS:
+        g.add((dataset, VOID.dataDump, URIRef(f"{site}/dumps/{dump.name}")))
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
