@@ -139,7 +139,7 @@ def catalogue_table(settings: Settings | None = None) -> pd.DataFrame:
 #: Actors (organisations and actor groups) named by the practices of section 2.2, one row per
 #: practice × actor × governance level of the actor.
 MULTILEVEL_ACTORS = """
-SELECT ?practice ?alpha2 ?stateName ?channel ?channelLabel ?direction ?actor ?actorLabel ?level ?levelLabel ?levelOrdinal
+SELECT DISTINCT ?practice ?alpha2 ?stateName ?channel ?channelLabel ?direction ?actor ?actorLabel ?level ?levelLabel ?levelOrdinal
 WHERE {
   ?practice a icg:PracticeOfInterest ; icg:impetusChannel ?channel ; icg:names ?actor ;
             icg:inState ?state .
@@ -153,9 +153,10 @@ ORDER BY ?channel ?alpha2 ?actorLabel ?levelOrdinal
 """
 
 #: Every instrument with what it addresses: one row per instrument × (policy field or target
-#: group); ``facet`` says which.
+#: group); ``facet`` says which. DISTINCT because a triple stated in two data files (two named
+#: graphs) appears twice in the union default graph.
 INSTRUMENT_FACETS = """
-SELECT ?instrument ?label ?kind ?alpha2 ?facet ?concept ?conceptLabel ?ordinal WHERE {
+SELECT DISTINCT ?instrument ?label ?kind ?alpha2 ?facet ?concept ?conceptLabel ?ordinal WHERE {
   ?instrument a icg:Instrument ; rdfs:label ?label .
   OPTIONAL { ?instrument icg:inState/icg:alpha2Code ?a2 }
   BIND (COALESCE(?a2, "EU") AS ?alpha2)
@@ -173,7 +174,7 @@ ORDER BY ?alpha2 ?label ?facet ?ordinal
 
 #: Every concept of a scheme, in the report's order.
 SCHEME_CONCEPTS = """
-SELECT ?concept ?label ?ordinal WHERE {
+SELECT DISTINCT ?concept ?label ?ordinal WHERE {
   ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
   OPTIONAL { ?concept icg:ordinal ?ordinal }
 }
