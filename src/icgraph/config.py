@@ -38,6 +38,10 @@ class Settings(BaseSettings):
         description="SERVICE endpoints a query may call; empty means federation is off.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    result_cache_bytes: int = Field(
+        64 * 2**20, ge=0,
+        description="Bytes of serialised answers kept for repeated queries (the store is read-only); 0 turns it off.",
+    )
     backend: str = Field("embedded", description="'embedded' (pyoxigraph) or 'remote'.")
     remote_endpoint: str | None = Field(None, description="Query URL when backend is 'remote'.")
 
