@@ -29,10 +29,9 @@ __all__ = [
 
 def make_backend(settings: Settings) -> Backend:
     """The backend the settings ask for, behind a result cache unless that is sized 0."""
-    from api.backends.cache import DEFAULT_BYTES, CachedBackend
+    from api.backends.cache import CachedBackend
 
-    # Settings has no cache field yet; until it does, the default size applies.
-    cache_bytes = getattr(settings, "result_cache_bytes", DEFAULT_BYTES)
+    cache_bytes = settings.result_cache_bytes
     if settings.backend == "embedded":
         from api.backends.embedded import EmbeddedBackend
 
