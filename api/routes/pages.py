@@ -449,7 +449,7 @@ def editor_text(entry: CatalogueQuery) -> str:
     while header < len(lines) and lines[header].lstrip().startswith("#"):
         header += 1
     body = "\n".join(lines[header:])
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", body, flags=re.I)}
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", body, flags=re.IGNORECASE)}
     used = []
     for match in _PREFIXED_NAME.finditer(_without_strings_and_iris(body)):
         prefix = match.group(1)
