@@ -53,6 +53,7 @@ def test_outputs_are_stripped(path: Path) -> None:
     for cell in code:
         assert cell.execution_count is None, f"{path.name}: a cell keeps its execution count"
         assert cell.outputs == [], f"{path.name}: a cell keeps its outputs"
+        assert "execution" not in cell.metadata, f"{path.name}: a cell keeps execution timestamps"
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 
 
