@@ -82,3 +82,6 @@ def test_label_search_links_to_resource_pages(page: Page, screenshots: Path) -> 
     link = page.get_by_role("link", name="Equality Observatory")
     expect(link).to_have_attribute("href", "/id/actor/ad/equality-observatory")
     page.screenshot(path=str(screenshots / "search-observatory.png"), full_page=True)
+    link.click()
+    expect(page).to_have_url(re.compile(r"/id/actor/ad/equality-observatory$"))
+    expect(page.locator("h1")).to_have_text("Equality Observatory")
