@@ -51,8 +51,8 @@ def parameter_kind(parameter: Parameter) -> str:
 def parse_value(parameter: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     """The RDF term a parameter value stands for; InvalidRequest (400) when it is malformed.
 
-    >>> parse_value(Parameter("state", "An ISO 3166-1 alpha-2 code"), "es")
-    <Literal value=ES datatype=<http://www.w3.org/2001/XMLSchema#string>>
+    >>> parse_value(Parameter("state", "An ISO 3166-1 alpha-2 code"), "es").value
+    'ES'
     """
     kind = parameter_kind(parameter)
     if kind == "iri":
