@@ -354,8 +354,8 @@ async def state_page(
 
     info = rows[0]
     evidence_query = _EVIDENCE % {
-        "evidence": narrowed(report._EVIDENCE_QUERY),
-        "practices": report._PRACTICE_QUERY,
+        "evidence": narrowed(report.EVIDENCE_QUERY),
+        "practices": report.PRACTICE_QUERY,
     }
     missing_rows, evidence_rows, node_rows, practice_rows, gap_rows = await asyncio.gather(
         *(select(backend, settings, q) for q in (

@@ -82,7 +82,7 @@ _ELEMENT_BY_IRI = {e.iri: e for e in ELEMENTS}
 
 # The same evidence the completeness shapes look for (shapes/completeness.ttl), returned
 # instead of tested for absence. A test checks that the two agree cell by cell.
-_EVIDENCE_QUERY = """
+EVIDENCE_QUERY = """
 SELECT DISTINCT ?state ?element ?evidence WHERE {
     ?state a icg:MemberState .
     ?evidence icg:inState ?state .
@@ -103,7 +103,7 @@ SELECT DISTINCT ?state ?element ?evidence WHERE {
     }
 }""" % {e.key: str(e.iri) for e in ELEMENTS}
 
-_PRACTICE_QUERY = """
+PRACTICE_QUERY = """
 SELECT DISTINCT ?thing ?practice WHERE {
     ?practice a icg:PracticeOfInterest .
     { ?thing icg:reportedIn ?practice . } UNION { ?practice icg:names ?thing . }
@@ -249,10 +249,10 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
 
     init_ns = {k: v for k, v in PREFIXES.items()}
     evidence: dict[tuple[str, URIRef], set[URIRef]] = {}
-    for row in data.query(_EVIDENCE_QUERY, initNs=init_ns):
+    for row in data.query(EVIDENCE_QUERY, initNs=init_ns):
         evidence.setdefault((str(row.state), row.element), set()).add(row.evidence)
     practices: dict[URIRef, set[URIRef]] = {}
-    for row in data.query(_PRACTICE_QUERY, initNs=init_ns):
+    for row in data.query(PRACTICE_QUERY, initNs=init_ns):
         practices.setdefault(row.thing, set()).add(row.practice)
 
     def node(iri: URIRef) -> Node:
