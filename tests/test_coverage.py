@@ -85,3 +85,22 @@ def test_quoted_literals_are_the_reports_own_words(graph_store: ox.Store) -> Non
     assert len(found) > 54 + 9
     not_in_report = [(r["s"], r["p"]) for r in found if _folded(r["text"]) not in report]
     assert not_in_report == []
+
+
+def test_no_triple_is_stated_in_two_data_files() -> None:
+    """Each fact lives in one file, so the union default graph holds it once.
+
+    pyoxigraph's union of named graphs keeps a triple once per graph it is in; a fact stated
+    twice would be counted twice by aggregate queries.
+    """
+    from itertools import combinations
+
+    from icgraph.load import parse_file
+
+    from .paths import DATA
+
+    files = sorted(DATA.glob("*.ttl"))
+    assert len(files) >= 6
+    graphs = {path.name: set(parse_file(path)) for path in files}
+    shared = {(a, b): len(graphs[a] & graphs[b]) for a, b in combinations(graphs, 2) if graphs[a] & graphs[b]}
+    assert shared == {}
