@@ -3,7 +3,8 @@
 Steps, each timed: read the Turtle sources; check consistency with HermiT and keep the
 inferences in their own named graph; validate with the integrity shapes and refuse a graph
 that breaks one; run every shape for the published validation report (its own named graph);
-bulk-load a fresh on-disk store and swap it in atomically.
+bulk-load a fresh on-disk store and swap it in atomically; write the download dumps with
+their checksums beside it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rdflib import Graph
 
 from . import store as store_module
 from .config import Settings
+from .dumps import dumps_dir, write_dumps
 from .errors import BuildRefused
 from .load import Sources, read_sources, to_oxigraph
 from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VALIDATION_GRAPH
@@ -119,6 +121,8 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
 
     with _step("load store", timings, progress):
         path = store_module.publish(settings.store, fill)
+    with _step("write dumps", timings, progress):
+        write_dumps(settings.store, dumps_dir(settings))
     return BuildResult(
         store=path,
         graph_sizes={name: len(graph) for name, graph in graphs.items()},

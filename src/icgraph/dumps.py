@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import export
+from .atomic import publish_folder
 from .config import Settings
 
 CHECKSUMS = "SHA256SUMS"
@@ -98,11 +97,9 @@ def _statements(body: bytes, fmt: str) -> int:
 
 def write_dumps(store_path: Path, folder: Path) -> Manifest:
     """Write every dump of the store at ``store_path`` and publish them at ``folder``."""
-    versions = folder.parent / (folder.name + ".d")
-    versions.mkdir(parents=True, exist_ok=True)
-    target = versions / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
-    target.mkdir()
-    try:
+    written: list[Manifest] = []
+
+    def write(target: Path) -> None:
         files = []
         for fmt in FORMATS:
             body = export.export_store(store_path, fmt.export_format)
@@ -116,20 +113,10 @@ def write_dumps(store_path: Path, folder: Path) -> Manifest:
             "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii")
         (target / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n",
                                        encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    previous = folder.resolve() if folder.is_symlink() else None
-    if folder.exists() and not folder.is_symlink():
-        shutil.rmtree(folder)
-    link = folder.parent / f".{folder.name}.swap-{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(target.relative_to(folder.parent))
-    os.replace(link, folder)
-    if previous is not None and previous != target:
-        shutil.rmtree(previous, ignore_errors=True)
-    return manifest
+        written.append(manifest)
+
+    publish_folder(folder, write)
+    return written[0]
 
 
 def read_manifest(folder: Path) -> Manifest | None:
