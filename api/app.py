@@ -9,15 +9,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from icgraph.config import Settings, get_settings
 
 from api.backends import Backend, make_backend
 from api.errors import install_handlers
 from api.limits import BodyLimit
 from api.routes import catalogue as catalogue_routes
-from api.routes import dumps, resources
-from api.routes import health, sparql, validation
-from api.routes import pages
+from api.routes import dumps, health, pages, resources, sparql, validation
+from icgraph.config import Settings, get_settings
 
 #: CSS, scripts and the vendored YASGUI of the web pages.
 STATIC_DIR = Path(__file__).resolve().parent / "static"

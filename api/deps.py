@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from icgraph.config import Settings
 
 from api.backends.base import Backend
+from icgraph.config import Settings
 
 
 # Async, so FastAPI calls them inline instead of handing each to a thread pool.

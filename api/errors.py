@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
-from icgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout
 
 from api.backends.base import BackendUnavailable, NotAcceptable
 from api.formats import Kind, describe_available
+from icgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout
 
 
 class ProtocolError(Exception):
@@ -23,8 +23,9 @@ class ProtocolError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, status: int | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if status is not None:

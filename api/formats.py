@@ -8,11 +8,11 @@ request is negotiated once per kind; the backend then uses the choice for the ki
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a query returns."""
 
     SOLUTIONS = "solutions"
@@ -41,20 +41,56 @@ _W3 = "http://www.w3.org/ns/formats/"
 
 #: In order of preference: the first format of a kind is its default.
 FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", _RESULTS, ("application/json",),
-           ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
-    Format("xml", "application/sparql-results+xml", _RESULTS, ("application/xml", "text/xml"),
-           ("xml", "srx"), _W3 + "SPARQL_Results_XML"),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        _RESULTS,
+        ("application/json",),
+        ("json", "srj"),
+        _W3 + "SPARQL_Results_JSON",
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        _RESULTS,
+        ("application/xml", "text/xml"),
+        ("xml", "srx"),
+        _W3 + "SPARQL_Results_XML",
+    ),
     Format("csv", "text/csv", _RESULTS, (), ("csv",), _W3 + "SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", _RESULTS, (), ("tsv",), _W3 + "SPARQL_Results_TSV"),
-    Format("turtle", "text/turtle", _GRAPH, ("application/x-turtle",), ("turtle", "ttl"),
-           _W3 + "Turtle"),
-    Format("ntriples", "application/n-triples", _GRAPH, ("text/plain",),
-           ("ntriples", "n-triples", "nt"), _W3 + "N-Triples"),
-    Format("jsonld", "application/ld+json", _GRAPH, ("application/json",),
-           ("jsonld", "json-ld", "json"), _W3 + "JSON-LD"),
-    Format("rdfxml", "application/rdf+xml", _GRAPH, ("application/xml", "text/xml"),
-           ("rdfxml", "rdf", "xml", "rdf/xml"), _W3 + "RDF_XML"),
+    Format(
+        "turtle",
+        "text/turtle",
+        _GRAPH,
+        ("application/x-turtle",),
+        ("turtle", "ttl"),
+        _W3 + "Turtle",
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        _GRAPH,
+        ("text/plain",),
+        ("ntriples", "n-triples", "nt"),
+        _W3 + "N-Triples",
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        _GRAPH,
+        ("application/json",),
+        ("jsonld", "json-ld", "json"),
+        _W3 + "JSON-LD",
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        _GRAPH,
+        ("application/xml", "text/xml"),
+        ("rdfxml", "rdf", "xml", "rdf/xml"),
+        _W3 + "RDF_XML",
+    ),
 )
 
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}

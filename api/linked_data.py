@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from icgraph.namespaces import PREFIXES
 
 from api.backends.base import Backend, QueryRequest, QueryResult
 from api.errors import ProtocolError
-from api.formats import BY_NAME, FORMATS, Choice, Format, Kind, _parse_accept, _specificity
+from api.formats import BY_NAME, FORMATS, Choice, Format, _parse_accept, _specificity
 from api.query_text import inspect_query
+from icgraph.namespaces import PREFIXES
 
 #: File extensions a document IRI may end with, and the format each one selects.
 EXTENSIONS: dict[str, str] = {
@@ -35,7 +35,9 @@ EXTENSIONS: dict[str, str] = {
 }
 EXTENSION_OF: dict[str, str] = {name: ext for ext, name in EXTENSIONS.items()}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-RDF_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples"))
+RDF_FORMATS: tuple[Format, ...] = tuple(
+    BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples")
+)
 
 _JSON = BY_NAME["json"]
 
@@ -127,8 +129,9 @@ def iri_ref(iri: str) -> str | None:
 
 
 #: Declared in every query text, so a remote endpoint needs no predeclared prefixes.
-_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
-                    if p in ("icg", "rdfs", "skos", "dct"))
+_PROLOGUE = "".join(
+    f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in ("icg", "rdfs", "skos", "dct")
+)
 
 
 def _request(text: str, choice: Choice, timeout: float, max_results: int) -> QueryRequest:
@@ -251,13 +254,13 @@ class Linker:
     def href(self, iri: str) -> str:
         for local in ("id/", "ontology", "graph/", "dataset", "catalog", "dumps/", "sparql"):
             if iri.startswith(self.base + local):
-                return "/" + iri[len(self.base):]
+                return "/" + iri[len(self.base) :]
         return iri
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in self.prefixes:
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def term(self, binding: dict[str, str] | None, label: dict[str, str] | None = None) -> Term:
@@ -267,12 +270,19 @@ class Linker:
             kind = "literal"
         value = binding["value"]
         if kind == "uri":
-            return Term(value, "uri", label["value"] if label else self.curie(value),
-                        self.href(value))
+            return Term(
+                value, "uri", label["value"] if label else self.curie(value), self.href(value)
+            )
         if kind == "bnode":
             return Term(value, "bnode", label["value"] if label else "(unnamed node)")
-        return Term(value, "literal", "", None, binding.get("xml:lang", ""),
-                    self.curie(binding.get("datatype", "")) if binding.get("datatype") else "")
+        return Term(
+            value,
+            "literal",
+            "",
+            None,
+            binding.get("xml:lang", ""),
+            self.curie(binding.get("datatype", "")) if binding.get("datatype") else "",
+        )
 
 
 _OUTGOING = """SELECT ?p ?o ?pLabel {oLabel} WHERE {{
@@ -305,8 +315,10 @@ INCOMING_LIMIT = 500
 _LEVEL = "https://w3id.org/icgraph/ontology#atLevel"
 _STATE = "https://w3id.org/icgraph/ontology#inState"
 _QUOTE = "https://w3id.org/icgraph/ontology#quote"
-_SECTIONS = ("https://w3id.org/icgraph/ontology#inSection",
-             "https://w3id.org/icgraph/ontology#inSubsection")
+_SECTIONS = (
+    "https://w3id.org/icgraph/ontology#inSection",
+    "https://w3id.org/icgraph/ontology#inSubsection",
+)
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -328,17 +340,17 @@ async def view(backend: Backend, iri: str, linker: Linker, timeout: float) -> Re
     if ref is None:
         return None
     pattern, o_label = _labelled("?o", "oLabel")
-    outgoing = await select(backend, _OUTGOING.format(ref=ref, oLabel=o_label, pattern=pattern),
-                            timeout)
+    outgoing = await select(
+        backend, _OUTGOING.format(ref=ref, oLabel=o_label, pattern=pattern), timeout
+    )
     pattern, s_label = _labelled("?s", "sLabel")
     incoming = await select(
         backend,
         _INCOMING.format(ref=ref, sLabel=s_label, pattern=pattern, limit=INCOMING_LIMIT + 1),
         timeout,
     )
-    if not outgoing and not incoming:
-        if not await ask(backend, exists_query(ref), timeout):
-            return None
+    if not outgoing and not incoming and not await ask(backend, exists_query(ref), timeout):
+        return None
     pattern, p_label = _labelled("?passage", "passageLabel")
     passages = await select(
         backend, _PASSAGES.format(ref=ref, passageLabel=p_label, pattern=pattern), timeout
@@ -379,33 +391,39 @@ async def view(backend: Backend, iri: str, linker: Linker, timeout: float) -> Re
         if key in seen:
             continue
         seen.add(key)
-        page.passages.append(Passage(
-            iri=linker.term(row["passage"], row.get("passageLabel")),
-            quote=row["quote"]["value"],
-            label=row.get("passageLabel", {}).get("value", ""),
-            ordinal=int(row["ordinal"]["value"]) if "ordinal" in row else None,
-            state=linker.term(row["state"], row.get("stateLabel")) if "state" in row else None,
-            section=linker.term(row["section"], row.get("sectionTitle"))
-            if "section" in row else None,
-            section_number=row.get("number", {}).get("value", ""),
-            subsection=linker.term(row["subsection"], row.get("subsectionTitle"))
-            if "subsection" in row else None,
-        ))
+        page.passages.append(
+            Passage(
+                iri=linker.term(row["passage"], row.get("passageLabel")),
+                quote=row["quote"]["value"],
+                label=row.get("passageLabel", {}).get("value", ""),
+                ordinal=int(row["ordinal"]["value"]) if "ordinal" in row else None,
+                state=linker.term(row["state"], row.get("stateLabel")) if "state" in row else None,
+                section=linker.term(row["section"], row.get("sectionTitle"))
+                if "section" in row
+                else None,
+                section_number=row.get("number", {}).get("value", ""),
+                subsection=linker.term(row["subsection"], row.get("subsectionTitle"))
+                if "subsection" in row
+                else None,
+            )
+        )
     return page
 
 
 def alternates(path: str, current: str | None = None) -> list[tuple[str, str, str]]:
     """``(href, media type, extension)`` of each representation of a document path."""
     out = [(f"{path}.html", "text/html", "html")]
-    out += [(f"{path}.{EXTENSION_OF[f.name]}", f.media_type, EXTENSION_OF[f.name])
-            for f in RDF_FORMATS]
+    out += [
+        (f"{path}.{EXTENSION_OF[f.name]}", f.media_type, EXTENSION_OF[f.name]) for f in RDF_FORMATS
+    ]
     return [a for a in out if a[2] != current]
 
 
 def link_header(path: str) -> str:
     """An HTTP ``Link`` header naming every representation of a document."""
-    return ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
-                     for href, media, _ in alternates(path))
+    return ", ".join(
+        f'<{href}>; rel="alternate"; type="{media}"' for href, media, _ in alternates(path)
+    )
 
 
 __all__ = [

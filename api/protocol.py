@@ -115,7 +115,7 @@ def _decode(body: bytes, what: str) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidRequest(
-            f"the {what} is not valid UTF-8 (byte {error.start}: {body[error.start:error.start + 1]!r}); "
+            f"the {what} is not valid UTF-8 (byte {error.start}: {body[error.start : error.start + 1]!r}); "
             "SPARQL requests must be UTF-8"
         ) from None
 
@@ -130,8 +130,7 @@ def from_post(
     if media not in (FORM, QUERY):
         got = f"'{media}'" if media else "no Content-Type"
         raise ProtocolError(
-            f"unsupported media type: got {got}; POST a query as {FORM} (query=...) "
-            f"or as {QUERY}",
+            f"unsupported media type: got {got}; POST a query as {FORM} (query=...) or as {QUERY}",
             status=415,
         )
     if charset not in (None, "utf-8", "utf8"):
@@ -149,7 +148,6 @@ def from_post(
         return _operation(params, query)
     if any(key == "query" for key, _ in url_params):
         raise InvalidRequest(
-            f"a {QUERY} request carries its query in the body; "
-            "do not also give a 'query' parameter"
+            f"a {QUERY} request carries its query in the body; do not also give a 'query' parameter"
         )
     return _operation(url_params, _decode(body, "query body"))

@@ -96,8 +96,11 @@ def _read(text: str, default_prefixes: Mapping[str, str], base: str | None) -> Q
             base = _resolve(toks[i + 1][1][1:-1], base)
             i += 2
         elif (
-            kind == "word" and upper == "PREFIX" and i + 2 < len(toks)
-            and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri"
+            kind == "word"
+            and upper == "PREFIX"
+            and i + 2 < len(toks)
+            and toks[i + 1][0] == "pname"
+            and toks[i + 2][0] == "iri"
         ):
             prefixes[toks[i + 1][1][:-1]] = _resolve(toks[i + 2][1][1:-1], base)
             i += 3
@@ -140,21 +143,21 @@ def _service_endpoints(
     readings are returned, so the check refuses unless both are allowed.
     """
     kind, value = toks[j]
-    rest = value[len("SERVICE"):]
+    rest = value[len("SERVICE") :]
     nxt = toks[j + 1] if j + 1 < len(toks) else None
     if kind == "word" and rest == "":
         if nxt is not None and nxt[0] == "word" and nxt[1].upper() == "SILENT":
             nxt = toks[j + 2] if j + 2 < len(toks) else None
         found = [_endpoint(nxt, prefixes, base)]
         if nxt is not None and nxt[0] == "pname" and nxt[1].upper().startswith("SILENT"):
-            found.append(_endpoint(("pname", nxt[1][len("SILENT"):]), prefixes, base))
+            found.append(_endpoint(("pname", nxt[1][len("SILENT") :]), prefixes, base))
         return found
     if kind == "word" and rest.upper() == "SILENT":
         return [_endpoint(nxt, prefixes, base)]
     if kind == "pname" and nxt == ("other", "{"):
         readings = [rest]
         if rest.upper().startswith("SILENT"):
-            readings.append(rest[len("SILENT"):])
+            readings.append(rest[len("SILENT") :])
         return [_endpoint(("pname", r), prefixes, base) for r in readings]
     return None
 

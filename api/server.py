@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uvicorn
-from icgraph import store
-from icgraph.config import Settings
 
 from api.app import create_app
+from icgraph import store
+from icgraph.config import Settings
 
 
 def serve(settings: Settings) -> None:

@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from icgraph.dumps import FORMATS as DUMP_FORMATS
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from api.backends.base import Backend, QueryRequest
 from api.formats import FORMATS, Choice, Format
 from api.query_text import inspect_query
+from icgraph.dumps import FORMATS as DUMP_FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,7 @@ async def _select(backend: Backend, text: str, timeout: float) -> list[dict[str,
     )
     data = json.loads(result.body)
     return [
-        {name: term["value"] for name, term in row.items()}
-        for row in data["results"]["bindings"]
+        {name: term["value"] for name, term in row.items()} for row in data["results"]["bindings"]
     ]
 
 

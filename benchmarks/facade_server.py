@@ -11,17 +11,22 @@ from __future__ import annotations
 import sys
 
 import uvicorn
-from icgraph.config import Settings
 
 from api.app import create_app
 from api.backends.embedded import EmbeddedBackend
+from icgraph.config import Settings
 
 
 def main() -> None:
     settings = Settings()
     backend = EmbeddedBackend.from_settings(settings) if "--no-cache" in sys.argv else None
-    uvicorn.run(create_app(settings, backend=backend), host=settings.host, port=settings.port,
-                log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.run(
+        create_app(settings, backend=backend),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+    )
 
 
 if __name__ == "__main__":

@@ -51,23 +51,36 @@ MAX_REQUESTS = 2_000_000
 
 def fallback_graph() -> str:
     """A deterministic graph in the icgraph vocabulary for the fallback queries (TriG)."""
-    head = ("@prefix icg: <https://w3id.org/icgraph/ontology#> .\n"
-            "@prefix id: <https://w3id.org/icgraph/id/> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-            "@prefix g: <https://w3id.org/icgraph/graph/> .\n")
+    head = (
+        "@prefix icg: <https://w3id.org/icgraph/ontology#> .\n"
+        "@prefix id: <https://w3id.org/icgraph/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix g: <https://w3id.org/icgraph/graph/> .\n"
+    )
     states, instruments = [], []
     kinds = ["Legislation", "StrategyOrPlan", "FundingStream", "Programme"]
     for i in range(46):
-        states.append(f"id:state{i} a icg:MemberState ; rdfs:label \"State {i:02d}\"@en ; "
-                      f"icg:alpha2Code \"S{i:02d}\" .")
+        states.append(
+            f'id:state{i} a icg:MemberState ; rdfs:label "State {i:02d}"@en ; '
+            f'icg:alpha2Code "S{i:02d}" .'
+        )
         for j in range(i % 7 + 1):
             kind = kinds[(i + j) % len(kinds)]
             instruments.append(
-                f"id:inst{i}-{j} a icg:{kind} ; rdfs:label \"{kind} {i}-{j}\"@en ; "
-                f"icg:inState id:state{i}" + (f" ; icg:amount {1000 * (j + 1)}" if j % 2 else "")
-                + " .")
-    return (head + "g:states {\n" + "\n".join(states) + "\n}\n"
-            + "g:instruments {\n" + "\n".join(instruments) + "\n}\n")
+                f'id:inst{i}-{j} a icg:{kind} ; rdfs:label "{kind} {i}-{j}"@en ; '
+                f"icg:inState id:state{i}"
+                + (f" ; icg:amount {1000 * (j + 1)}" if j % 2 else "")
+                + " ."
+            )
+    return (
+        head
+        + "g:states {\n"
+        + "\n".join(states)
+        + "\n}\n"
+        + "g:instruments {\n"
+        + "\n".join(instruments)
+        + "\n}\n"
+    )
 
 
 def _publish(path: Path, trig: str) -> Path:
@@ -129,17 +142,28 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], limit: float = 120.0)
     sys.exit(f"server for {url} did not answer within {limit:.0f} s")
 
 
-def start_facade(store: Path, workers: int, cache: bool = True
-                 ) -> tuple[subprocess.Popen[bytes], str]:
+def start_facade(
+    store: Path, workers: int, cache: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
-    env.update({"ICGRAPH_STORE_PATH": str(store), "ICGRAPH_PORT": str(port),
-                "ICGRAPH_HOST": HOST, "ICGRAPH_QUERY_WORKERS": str(workers),
-                "PYTHONPATH": str(REPO)})
-    command = [sys.executable, "-m", "api.server"] if cache else [
-        sys.executable, str(HERE / "facade_server.py"), "--no-cache"]
-    process = subprocess.Popen(command, cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(
+        {
+            "ICGRAPH_STORE_PATH": str(store),
+            "ICGRAPH_PORT": str(port),
+            "ICGRAPH_HOST": HOST,
+            "ICGRAPH_QUERY_WORKERS": str(workers),
+            "PYTHONPATH": str(REPO),
+        }
+    )
+    command = (
+        [sys.executable, "-m", "api.server"]
+        if cache
+        else [sys.executable, str(HERE / "facade_server.py"), "--no-cache"]
+    )
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return process, f"http://{HOST}:{port}/sparql"
 
 
@@ -147,7 +171,10 @@ def start_rdflib_endpoint(quads: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(HERE / "rdflib_server.py"), str(quads), str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return process, f"http://{HOST}:{port}/sparql"
 
 
@@ -183,8 +210,10 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
-    headers = {k.strip().lower(): v.strip()
-               for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+    headers = {
+        k.strip().lower(): v.strip()
+        for k, _, v in (line.partition(":") for line in lines[1:] if line)
+    }
     if "content-length" in headers:
         return status, await reader.readexactly(int(headers["content-length"]))
     body = b""
@@ -199,12 +228,20 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 def _request_bytes(url: str, query: str) -> bytes:
     parts = urllib.parse.urlsplit(url)
     target = parts.path + "?" + urllib.parse.urlencode({"query": query})
-    return (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: {ACCEPT}\r\n"
-            "Connection: keep-alive\r\n\r\n").encode()
+    return (
+        f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: {ACCEPT}\r\n"
+        "Connection: keep-alive\r\n\r\n"
+    ).encode()
 
 
-async def _client(index: int, url: str, requests: list[bytes], until: float,
-                  latencies: list[float], errors: list[int]) -> None:
+async def _client(
+    index: int,
+    url: str,
+    requests: list[bytes],
+    until: float,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
     parts = urllib.parse.urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port, limit=1 << 22)
     i = index
@@ -227,8 +264,9 @@ async def _drive(url: str, queries: list[str], clients: int, seconds: float) -> 
     latencies: list[float] = []
     errors: list[int] = []
     start = time.perf_counter()
-    await asyncio.gather(*(_client(i, url, requests, start + seconds, latencies, errors)
-                           for i in range(clients)))
+    await asyncio.gather(
+        *(_client(i, url, requests, start + seconds, latencies, errors) for i in range(clients))
+    )
     return Run(url, latencies, len(errors), time.perf_counter() - start)
 
 
@@ -258,7 +296,8 @@ def in_process_rate(store_path: Path, queries: list[str], seconds: float) -> flo
     while time.perf_counter() - start < seconds:
         for query in queries:
             store.query(query, use_default_graph_as_union=True).serialize(
-                format=ox.QueryResultsFormat.JSON)
+                format=ox.QueryResultsFormat.JSON
+            )
             done += 1
     return done / (time.perf_counter() - start)
 
@@ -274,8 +313,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="facade query workers")
     parser.add_argument("--store", help="serve this store instead of the configured one")
     parser.add_argument("--fallback", action="store_true", help="use benchmarks/fallback/")
-    parser.add_argument("--all-queries", action="store_true",
-                        help="time every query, even those the servers disagree on")
+    parser.add_argument(
+        "--all-queries",
+        action="store_true",
+        help="time every query, even those the servers disagree on",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if not 1 <= args.clients <= 64 or not 0 < args.duration <= 120:
@@ -286,11 +328,16 @@ def main() -> None:
         store, named, source = resolve_workload(args, tmp)
         queries = [with_prologue(q) for q in named.values()]
         quads = tmp / "graph.nq"
-        ox.serialize(ox.Store.read_only(str(store.resolve())).quads_for_pattern(None, None, None, None),
-                     str(quads), format=ox.RdfFormat.N_QUADS)
+        ox.serialize(
+            ox.Store.read_only(str(store.resolve())).quads_for_pattern(None, None, None, None),
+            str(quads),
+            format=ox.RdfFormat.N_QUADS,
+        )
         print(f"workload: {source}; store {store}")
-        print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
-              f"{platform.python_version()}, {platform.machine()}")
+        print(
+            f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+            f"{platform.python_version()}, {platform.machine()}"
+        )
 
         facade, facade_url = start_facade(store, args.workers)
         uncached, uncached_url = start_facade(store, args.workers, cache=False)
@@ -302,7 +349,7 @@ def main() -> None:
             # Only queries both answer alike are timed: an error answer is cheap, and
             # timing a wrong answer says nothing.
             mismatches, agreed = [], []
-            for name, query in zip(named, queries):
+            for name, query in zip(named, queries, strict=False):
                 ours, theirs = row_count(facade_url, query), row_count(peer_url, query)
                 if ours == theirs:
                     agreed.append(query)
@@ -312,11 +359,16 @@ def main() -> None:
             if not timed:
                 sys.exit("the two servers agree on no query; nothing fair to time")
             runs = {}
-            for label, url in (("icgraph facade", facade_url),
-                               ("icgraph, no cache", uncached_url),
-                               ("rdflib-endpoint", peer_url)):
-                print(f"loading {label} with {args.clients} clients for {args.duration:g} s "
-                      f"on {len(timed)} queries ...", flush=True)
+            for label, url in (
+                ("icgraph facade", facade_url),
+                ("icgraph, no cache", uncached_url),
+                ("rdflib-endpoint", peer_url),
+            ):
+                print(
+                    f"loading {label} with {args.clients} clients for {args.duration:g} s "
+                    f"on {len(timed)} queries ...",
+                    flush=True,
+                )
                 runs[label] = load(url, timed, args.clients, args.warmup, args.duration)
         finally:
             stop(facade)
@@ -327,32 +379,62 @@ def main() -> None:
     ours, theirs = runs["icgraph facade"], runs["rdflib-endpoint"]
     engine = runs["icgraph, no cache"]
     print()
-    print(f"{'target':<20}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}"
-          f"{'p50 ms':>9}{'p99 ms':>9}")
+    print(
+        f"{'target':<20}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}"
+        f"{'p50 ms':>9}{'p99 ms':>9}"
+    )
     for label, run in runs.items():
-        print(f"{label:<20}{args.clients:>8}{len(run.latencies):>10}{run.errors:>8}"
-              f"{run.throughput:>10.1f}{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}")
+        print(
+            f"{label:<20}{args.clients:>8}{len(run.latencies):>10}{run.errors:>8}"
+            f"{run.throughput:>10.1f}{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}"
+        )
     for label, run in (("icgraph facade", ours), ("icgraph, no cache", engine)):
-        print(f"{label} / rdflib-endpoint: throughput {run.throughput / theirs.throughput:.1f}x,"
-              f" p99 {theirs.percentile(99) / run.percentile(99):.1f}x lower")
-    print(f"in-process engine (pyoxigraph, 1 thread, same queries): {ceiling:.1f} queries/s; "
-          f"no-cache facade = {100 * engine.throughput / ceiling:.0f}% of it "
-          f"(the cached facade does not run the engine on repeats)")
+        print(
+            f"{label} / rdflib-endpoint: throughput {run.throughput / theirs.throughput:.1f}x,"
+            f" p99 {theirs.percentile(99) / run.percentile(99):.1f}x lower"
+        )
+    print(
+        f"in-process engine (pyoxigraph, 1 thread, same queries): {ceiling:.1f} queries/s; "
+        f"no-cache facade = {100 * engine.throughput / ceiling:.0f}% of it "
+        f"(the cached facade does not run the engine on repeats)"
+    )
     print(f"facade start to first answer (workers ready): {startup:.2f} s")
-    print(f"timed {len(timed)} of {len(queries)} queries"
-          + ("" if args.all_queries else " (those both servers answer with the same row count)"))
+    print(
+        f"timed {len(timed)} of {len(queries)} queries"
+        + ("" if args.all_queries else " (those both servers answer with the same row count)")
+    )
     if mismatches:
-        print("the servers disagree on (icgraph's answers are pyoxigraph's):\n  "
-              + "\n  ".join(mismatches))
+        print(
+            "the servers disagree on (icgraph's answers are pyoxigraph's):\n  "
+            + "\n  ".join(mismatches)
+        )
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "source": source, "clients": args.clients, "duration": args.duration,
-            "cores": os.cpu_count(), "ceiling_qps": ceiling, "startup_s": startup,
-            "mismatches": mismatches, "timed_queries": len(timed), "queries": len(queries),
-            "runs": {k: {"requests": len(r.latencies), "errors": r.errors,
-                         "throughput": r.throughput, "p50_ms": r.percentile(50),
-                         "p99_ms": r.percentile(99)} for k, r in runs.items()},
-        }, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "source": source,
+                    "clients": args.clients,
+                    "duration": args.duration,
+                    "cores": os.cpu_count(),
+                    "ceiling_qps": ceiling,
+                    "startup_s": startup,
+                    "mismatches": mismatches,
+                    "timed_queries": len(timed),
+                    "queries": len(queries),
+                    "runs": {
+                        k: {
+                            "requests": len(r.latencies),
+                            "errors": r.errors,
+                            "throughput": r.throughput,
+                            "p50_ms": r.percentile(50),
+                            "p99_ms": r.percentile(99),
+                        }
+                        for k, r in runs.items()
+                    },
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

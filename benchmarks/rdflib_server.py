@@ -18,8 +18,9 @@ def main() -> None:
     quads, port = sys.argv[1], int(sys.argv[2])
     dataset = Dataset(default_union=True)
     dataset.parse(quads, format="nquads")
-    app = SparqlEndpoint(graph=dataset, path="/sparql", cors_enabled=False,
-                         title="rdflib-endpoint (benchmark peer)")
+    app = SparqlEndpoint(
+        graph=dataset, path="/sparql", cors_enabled=False, title="rdflib-endpoint (benchmark peer)"
+    )
     # Same server and logging settings as api.server.serve.
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="info")
 

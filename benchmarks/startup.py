@@ -38,7 +38,11 @@ def time_start(store: str | None, limit: float) -> float:
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "icgraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while time.monotonic() - start < limit:
             if process.poll() is not None:

@@ -18,7 +18,10 @@ CATALOGUE = load_catalogue(QUERIES)
 
 
 def answer(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
-    values = {k: (ox.NamedNode(v) if v.startswith("https://") else ox.Literal(v)) for k, v in params.items()}
+    values = {
+        k: (ox.NamedNode(v) if v.startswith("https://") else ox.Literal(v))
+        for k, v in params.items()
+    }
     return rows(execute(store, CATALOGUE[name].text, values=values))
 
 
@@ -51,9 +54,19 @@ def test_cq02_framework_matrix(graph_store: ox.Store) -> None:
     matrix = _matrix(graph_store)
     assert len(matrix) == 32
     assert matrix["AD"] == {"institutions"}  # 2.1 Institutions: the Equality Observatory only
-    assert matrix["BG"] == {"strategies"}  # 2.1 Strategies: the National Roma Integration Strategy only
-    assert matrix["ES"] == {"legislation", "institutions", "strategies", "funding"}  # Act 4/2000, MoU, PECEI, AMIF programme
-    assert matrix["AL"] == {"legislation", "funding"}  # Law No. 96/2017 and its Fund for National Minorities
+    assert matrix["BG"] == {
+        "strategies"
+    }  # 2.1 Strategies: the National Roma Integration Strategy only
+    assert matrix["ES"] == {
+        "legislation",
+        "institutions",
+        "strategies",
+        "funding",
+    }  # Act 4/2000, MoU, PECEI, AMIF programme
+    assert matrix["AL"] == {
+        "legislation",
+        "funding",
+    }  # Law No. 96/2017 and its Fund for National Minorities
     assert matrix["SE"] == set()  # answered the survey; no practice quoted
 
 
@@ -65,8 +78,12 @@ def test_cq03_laws_and_constitutional_provisions(graph_store: ox.Store) -> None:
     found = answer(graph_store, "cq03-legislation")
     by_state = {(r["stateName"], r["kind"]) for r in found}
     assert by_state == {  # 2.1 Constitutional and legal protection
-        ("Albania", "legislation"), ("Azerbaijan", "constitutional provision"), ("Belgium", "legislation"),
-        ("Finland", "legislation"), ("Montenegro", "legislation"), ("Spain", "legislation"),
+        ("Albania", "legislation"),
+        ("Azerbaijan", "constitutional provision"),
+        ("Belgium", "legislation"),
+        ("Finland", "legislation"),
+        ("Montenegro", "legislation"),
+        ("Spain", "legislation"),
         ("United Kingdom", "legislation"),
     }
     assert len(found) == 8  # Finland has two Acts
@@ -92,9 +109,17 @@ def test_cq05_funding_streams_granters_and_beneficiaries(graph_store: ox.Store) 
     found = answer(graph_store, "cq05-funding-streams")
     assert any("Social Cohesion" in r["label"] and r["stateName"] == "Germany" for r in found)
     portugal = [r for r in found if r.get("stateName") == "Portugal"]
-    assert any("High Commission for Migration" in r.get("grantedBy", "") and "immigrant associations" in r.get("beneficiaries", "") for r in portugal)
+    assert any(
+        "High Commission for Migration" in r.get("grantedBy", "")
+        and "immigrant associations" in r.get("beneficiaries", "")
+        for r in portugal
+    )
     finland = next(r for r in found if r.get("amount"))
-    assert (finland["stateName"], finland["amount"], finland["currency"]) == ("Finland", "500000", "EUR")
+    assert (finland["stateName"], finland["amount"], finland["currency"]) == (
+        "Finland",
+        "500000",
+        "EUR",
+    )
     hungary = next(r for r in found if r.get("stateName") == "Hungary")
     assert "European Structural and Investment Funds" in hungary["coFinancedBy"]
 
@@ -114,7 +139,12 @@ def test_cq06_multilevel_practices_by_channel(graph_store: ox.Store) -> None:
 
 def test_cq07_local_and_regional_actors(graph_store: ox.Store) -> None:
     found = {(r["label"], r["alpha2"]) for r in answer(graph_store, "cq07-local-regional-actors")}
-    assert {("City of Reykjavik", "IS"), ("Flanders", "BE"), ("Izhevsk", "RU"), ("Limassol", "CY")} <= found
+    assert {
+        ("City of Reykjavik", "IS"),
+        ("Flanders", "BE"),
+        ("Izhevsk", "RU"),
+        ("Limassol", "CY"),
+    } <= found
 
 
 def test_cq08_health_practices(graph_store: ox.Store) -> None:
@@ -124,14 +154,23 @@ def test_cq08_health_practices(graph_store: ox.Store) -> None:
 
 
 def test_cq08_takes_another_field(graph_store: ox.Store) -> None:
-    found = answer(graph_store, "cq08-health-practices", field="https://w3id.org/icgraph/id/field/policing")
-    assert {r["stateName"] for r in found} >= {"Slovenia", "Spain"}  # police training; community police units
+    found = answer(
+        graph_store, "cq08-health-practices", field="https://w3id.org/icgraph/id/field/policing"
+    )
+    assert {r["stateName"] for r in found} >= {
+        "Slovenia",
+        "Spain",
+    }  # police training; community police units
 
 
 def test_cq09_national_minority_instruments(graph_store: ox.Store) -> None:
-    found = {(r["stateName"], r["kind"]) for r in answer(graph_store, "cq09-national-minority-instruments")}
+    found = {
+        (r["stateName"], r["kind"])
+        for r in answer(graph_store, "cq09-national-minority-instruments")
+    }
     assert found == {
-        ("Albania", "legislation"), ("Albania", "funding stream"),  # Law No. 96/2017 and its Fund
+        ("Albania", "legislation"),
+        ("Albania", "funding stream"),  # Law No. 96/2017 and its Fund
         ("Montenegro", "legislation"),  # Law on Minority Rights and Freedoms
         ("Hungary", "funding stream"),  # 'Our Common Values - Diverse Society'
     }
@@ -142,33 +181,55 @@ def test_cq10_practice_words_and_place(graph_store: ox.Store) -> None:
     assert len(everything) == 54
     portugal = answer(graph_store, "cq10-practice-provenance", state="PT")
     assert [r["subsection"] for r in portugal] == [
-        "Institutions", "Funding streams", "National impetus through national bodies", "Focus in National Policy"]
-    assert portugal[0]["quote"] == "In Portugal, a Secretary of State for Integration and Migration has been designated in the current Government."
+        "Institutions",
+        "Funding streams",
+        "National impetus through national bodies",
+        "Focus in National Policy",
+    ]
+    assert (
+        portugal[0]["quote"]
+        == "In Portugal, a Secretary of State for Integration and Migration has been designated in the current Government."
+    )
     assert portugal[0]["section"] == "2.1"
 
 
 def test_cq12_cooperation_platforms(graph_store: ox.Store) -> None:
     found = {r["label"]: r for r in answer(graph_store, "cq12-cooperation-platforms")}
-    assert {"Advisory Committee on Integration", "Interdepartmental Expert Commission on Migration and Integration of Foreigners"} <= set(found)
-    assert "seven platforms of civil society organisations" in found["Interinstitutional Memorandum of Understanding"]["members"]
+    assert {
+        "Advisory Committee on Integration",
+        "Interdepartmental Expert Commission on Migration and Integration of Foreigners",
+    } <= set(found)
+    assert (
+        "seven platforms of civil society organisations"
+        in found["Interinstitutional Memorandum of Understanding"]["members"]
+    )
 
 
 def test_cq13_principles_with_their_definitions(graph_store: ox.Store) -> None:
     found = answer(graph_store, "cq13-principles")
     assert [r["label"] for r in found] == ["equality", "diversity", "interaction", "participation"]
-    assert found[0]["definition"].startswith("ensuring equality and non-discrimination in all their actions")
+    assert found[0]["definition"].startswith(
+        "ensuring equality and non-discrimination in all their actions"
+    )
     assert found[2]["definition"].endswith("is the necessary building block of a thriving society.")
 
 
 def test_cq14_practices_across_levels(graph_store: ox.Store) -> None:
-    found = {r["practice"].removeprefix("https://w3id.org/icgraph/id/practice/"): r for r in answer(graph_store, "cq14-multilevel-levels")}
-    austria = found["partnership-impetus/AT"]  # Federal Chancellery, Federal States, towns and municipalities
+    found = {
+        r["practice"].removeprefix("https://w3id.org/icgraph/id/practice/"): r
+        for r in answer(graph_store, "cq14-multilevel-levels")
+    }
+    austria = found[
+        "partnership-impetus/AT"
+    ]  # Federal Chancellery, Federal States, towns and municipalities
     assert set(austria["levels"].split(", ")) == {"national", "regional", "local"}
     assert all(int(r["levelCount"]) > 1 for r in found.values())
 
 
 def test_cq15_equality_mainstreaming(graph_store: ox.Store) -> None:
-    found = {(r["stateName"], r["process"]) for r in answer(graph_store, "cq15-equality-mainstreaming")}
+    found = {
+        (r["stateName"], r["process"]) for r in answer(graph_store, "cq15-equality-mainstreaming")
+    }
     assert ("Norway", "mainstreaming principle in the public sector") in found
     assert ("Norway", "equality data systems") in found  # statistics through Statistics Norway
     assert ("North Macedonia", "capacity building") in found  # online learning platform
@@ -183,8 +244,38 @@ def test_every_catalogue_query_parses_and_runs(graph_store: ox.Store, name: str)
 
 
 ALL_STATES = {
-    "AL", "AD", "AT", "AZ", "BE", "BG", "HR", "CY", "EE", "FI", "GE", "DE", "GR", "HU", "IS", "IT",
-    "LV", "MT", "ME", "MK", "NO", "PT", "RO", "RU", "SM", "SK", "SI", "ES", "SE", "CH", "TR", "GB",
+    "AL",
+    "AD",
+    "AT",
+    "AZ",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "EE",
+    "FI",
+    "GE",
+    "DE",
+    "GR",
+    "HU",
+    "IS",
+    "IT",
+    "LV",
+    "MT",
+    "ME",
+    "MK",
+    "NO",
+    "PT",
+    "RO",
+    "RU",
+    "SM",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "CH",
+    "TR",
+    "GB",
 }
 
 

@@ -63,7 +63,13 @@ def assert_one_line_error(result, *fragments: str) -> None:  # noqa: ANN001
 def test_build_reports_each_step_and_publishes(built_project: Path) -> None:
     result = run("build")
     assert result.exit_code == 0, result.output
-    for step in ("parse sources", "reason (HermiT)", "validate integrity", "validation report", "load store"):
+    for step in (
+        "parse sources",
+        "reason (HermiT)",
+        "validate integrity",
+        "validation report",
+        "load store",
+    ):
         assert step in result.stderr
     assert (built_project / "var" / "store" / "CURRENT").exists()
 
@@ -84,7 +90,11 @@ def test_query_with_a_parameter(built_project: Path) -> None:
 
 
 def test_query_from_stdin_construct_as_turtle(built_project: Path) -> None:
-    result = run("query", "-", stdin="CONSTRUCT { id:state\\/ES rdfs:label ?l } WHERE { id:state\\/ES rdfs:label ?l }")
+    result = run(
+        "query",
+        "-",
+        stdin="CONSTRUCT { id:state\\/ES rdfs:label ?l } WHERE { id:state\\/ES rdfs:label ?l }",
+    )
     assert result.exit_code == 0, result.stderr
     assert '"Spain"@en' in result.stdout
 
@@ -104,11 +114,17 @@ def test_sparql_syntax_error_names_line_and_column(built_project: Path, tmp_path
 
 
 def test_unknown_catalogue_name(built_project: Path) -> None:
-    assert_one_line_error(run("query", "no-such-query"), "no catalogue query named 'no-such-query'", "cq01-responding-states")
+    assert_one_line_error(
+        run("query", "no-such-query"),
+        "no catalogue query named 'no-such-query'",
+        "cq01-responding-states",
+    )
 
 
 def test_format_that_does_not_suit_the_query(built_project: Path) -> None:
-    assert_one_line_error(run("query", "cq01-responding-states", "--format", "turtle"), "does not suit a SELECT")
+    assert_one_line_error(
+        run("query", "cq01-responding-states", "--format", "turtle"), "does not suit a SELECT"
+    )
 
 
 def test_malformed_turtle_names_file_line_and_column(project: Path) -> None:
@@ -135,7 +151,10 @@ def test_build_refuses_a_graph_that_violates_an_integrity_shape(project: Path) -
     assert run("build").exit_code == 0
     store_before = (project / "var" / "store").resolve()
     practices = project / "data" / "national-frameworks.ttl"
-    practices.write_text(practices.read_text(encoding="utf-8").replace("icg:ordinal 1 ;", "icg:ordinal \"one\" ;", 1), encoding="utf-8")
+    practices.write_text(
+        practices.read_text(encoding="utf-8").replace("icg:ordinal 1 ;", 'icg:ordinal "one" ;', 1),
+        encoding="utf-8",
+    )
     result = run("build")
     assert result.exit_code == 2
     assert "practice needs one positive integer ordinal" in result.stderr

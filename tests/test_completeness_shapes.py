@@ -30,26 +30,64 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 #: case -> (shape that must warn, element, label words the message must contain,
 #:          triples to remove, triples to add)
 CASES = {
-    "no-legislation": (CSH.LegislationShape, "legislation", "constitutional provision and legislation",
-                       [(LAW, RDF.type, ICG.Legislation)], [(LAW, RDF.type, ICG.Programme)]),
-    "legislation-of-another-state": (CSH.LegislationShape, "legislation", "constitutional provision and legislation",
-                                     [(LAW, ICG.inState, STATE)], [(LAW, ICG.inState, URIRef(ID + "state/SE"))]),
-    "no-institution-role": (CSH.InstitutionsShape, "institutions", "institutions",
-                            [(BODY, ICG.institutionRole, None)], []),
-    "role-on-a-non-organisation": (CSH.InstitutionsShape, "institutions", "institutions",
-                                   [(BODY, RDF.type, None)], [(BODY, RDF.type, ICG.ActorGroup)]),
-    "no-strategy": (CSH.StrategiesShape, "strategies", "strategies or plans",
-                    [(PLAN, RDF.type, ICG.StrategyOrPlan)], [(PLAN, RDF.type, ICG.Programme)]),
-    "no-funding": (CSH.FundingShape, "funding", "funding streams",
-                   [(GRANT, ICG.inState, STATE)], []),
+    "no-legislation": (
+        CSH.LegislationShape,
+        "legislation",
+        "constitutional provision and legislation",
+        [(LAW, RDF.type, ICG.Legislation)],
+        [(LAW, RDF.type, ICG.Programme)],
+    ),
+    "legislation-of-another-state": (
+        CSH.LegislationShape,
+        "legislation",
+        "constitutional provision and legislation",
+        [(LAW, ICG.inState, STATE)],
+        [(LAW, ICG.inState, URIRef(ID + "state/SE"))],
+    ),
+    "no-institution-role": (
+        CSH.InstitutionsShape,
+        "institutions",
+        "institutions",
+        [(BODY, ICG.institutionRole, None)],
+        [],
+    ),
+    "role-on-a-non-organisation": (
+        CSH.InstitutionsShape,
+        "institutions",
+        "institutions",
+        [(BODY, RDF.type, None)],
+        [(BODY, RDF.type, ICG.ActorGroup)],
+    ),
+    "no-strategy": (
+        CSH.StrategiesShape,
+        "strategies",
+        "strategies or plans",
+        [(PLAN, RDF.type, ICG.StrategyOrPlan)],
+        [(PLAN, RDF.type, ICG.Programme)],
+    ),
+    "no-funding": (
+        CSH.FundingShape,
+        "funding",
+        "funding streams",
+        [(GRANT, ICG.inState, STATE)],
+        [],
+    ),
 }
 
 #: Other ways to give evidence, each must keep the fixture free of warnings.
 CONFORMING_VARIANTS = {
-    "constitutional-provision": ([(LAW, RDF.type, ICG.Legislation)], [(LAW, RDF.type, ICG.ConstitutionalProvision)]),
-    "inferred-institution": ([(BODY, ICG.institutionRole, None), (BODY, RDF.type, None)],
-                             [(BODY, RDF.type, ICG.Institution)]),
-    "collaboration-as-platform": ([(BODY, RDF.type, None)], [(BODY, RDF.type, ORG.OrganizationalCollaboration)]),
+    "constitutional-provision": (
+        [(LAW, RDF.type, ICG.Legislation)],
+        [(LAW, RDF.type, ICG.ConstitutionalProvision)],
+    ),
+    "inferred-institution": (
+        [(BODY, ICG.institutionRole, None), (BODY, RDF.type, None)],
+        [(BODY, RDF.type, ICG.Institution)],
+    ),
+    "collaboration-as-platform": (
+        [(BODY, RDF.type, None)],
+        [(BODY, RDF.type, ORG.OrganizationalCollaboration)],
+    ),
 }
 
 
@@ -78,7 +116,9 @@ def test_fixture_has_no_warning(conforming: Graph, shapes: Graph, ontology: Grap
 
 
 @pytest.mark.parametrize("variant", sorted(CONFORMING_VARIANTS))
-def test_conforming_variant(variant: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+def test_conforming_variant(
+    variant: str, conforming: Graph, shapes: Graph, ontology: Graph
+) -> None:
     removals, additions = CONFORMING_VARIANTS[variant]
     for triple in removals:
         conforming.remove(triple)
@@ -89,7 +129,9 @@ def test_conforming_variant(variant: str, conforming: Graph, shapes: Graph, onto
 
 
 def test_every_completeness_shape_has_a_violating_case(shapes: Graph) -> None:
-    node_shapes = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(CSH))}
+    node_shapes = {
+        s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(CSH))
+    }
     assert len(node_shapes) == 4
     assert node_shapes == {case[0] for case in CASES.values()}
 
@@ -117,7 +159,9 @@ def test_shapes_are_warnings_on_states_and_match_the_code_lists(shapes: Graph) -
 def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
     shape, element, element_label, removals, additions = CASES[case]
     for triple in removals:
-        assert triple in conforming or (triple[2] is None and (triple[0], triple[1], None) in conforming), triple
+        assert triple in conforming or (
+            triple[2] is None and (triple[0], triple[1], None) in conforming
+        ), triple
         conforming.remove(triple)
     for triple in additions:
         conforming.add(triple)

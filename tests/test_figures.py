@@ -23,14 +23,21 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: The file names the README documents.
 EXPECTED_FILES = sorted(
     f"{stem}.{fmt}"
-    for stem in ("framework-completeness", "recommendation-gaps", "impetus-channels",
-                 "multilevel-network", "instruments-matrix")
+    for stem in (
+        "framework-completeness",
+        "recommendation-gaps",
+        "impetus-channels",
+        "multilevel-network",
+        "instruments-matrix",
+    )
     for fmt in ("png", "svg")
 )
 
 
 @pytest.fixture(scope="module")
-def written(built: BuildResult, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def written(
+    built: BuildResult, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> list[Path]:
     return figures.write_figures(settings, tmp_path_factory.mktemp("figures"))
 
 
@@ -39,7 +46,9 @@ def test_write_figures_writes_every_documented_file(written: list[Path]) -> None
     on_disk = sorted(p.name for p in out_dir.glob("*.*"))
     assert on_disk, f"no figures in {out_dir}"
     assert on_disk == EXPECTED_FILES
-    assert [p.name for p in written] == [f"{s}.{f}" for s in figures.FIGURE_NAMES for f in figures.FORMATS]
+    assert [p.name for p in written] == [
+        f"{s}.{f}" for s in figures.FIGURE_NAMES for f in figures.FORMATS
+    ]
 
 
 def test_pngs_are_pngs(written: list[Path]) -> None:
@@ -69,7 +78,9 @@ def cli_environment(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
 
 
-def test_cli_writes_the_same_bytes(cli_environment: None, written: list[Path], tmp_path: Path) -> None:
+def test_cli_writes_the_same_bytes(
+    cli_environment: None, written: list[Path], tmp_path: Path
+) -> None:
     """The command and the library agree, and two drawings of the same graph are identical."""
     result = CliRunner().invoke(main, ["figures", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -80,8 +91,9 @@ def test_cli_writes_the_same_bytes(cli_environment: None, written: list[Path], t
 
 
 def test_unknown_format_is_refused() -> None:
-    figure = figures.impetus_channels(pd.DataFrame(
-        {"channel": ["c"], "direction": ["top-down"], "stateName": ["Spain"]}))
+    figure = figures.impetus_channels(
+        pd.DataFrame({"channel": ["c"], "direction": ["top-down"], "stateName": ["Spain"]})
+    )
     with pytest.raises(ValueError, match="unknown figure format"):
         figures.to_bytes(figure, "gif")
 
@@ -92,26 +104,49 @@ def test_unknown_format_is_refused() -> None:
 def _actors(rows: list[tuple[str, str, str, str, str, int]]) -> pd.DataFrame:
     """(practice, state, channel, direction, actor, level ordinal) rows in the frames' shape."""
     levels = {2: "national", 3: "regional", 4: "local"}
-    return pd.DataFrame([
-        {"practice": p, "alpha2": s[:2].upper(), "stateName": s, "channel": c, "channelLabel": c,
-         "direction": d, "actor": a, "actorLabel": a, "level": f"level/{levels[n]}",
-         "levelLabel": levels[n], "levelOrdinal": n}
-        for p, s, c, d, a, n in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "practice": p,
+                "alpha2": s[:2].upper(),
+                "stateName": s,
+                "channel": c,
+                "channelLabel": c,
+                "direction": d,
+                "actor": a,
+                "actorLabel": a,
+                "level": f"level/{levels[n]}",
+                "levelLabel": levels[n],
+                "levelOrdinal": n,
+            }
+            for p, s, c, d, a, n in rows
+        ]
+    )
 
 
 def test_multilevel_graph_layers_and_edges() -> None:
-    actors = _actors([
-        ("p1", "Spain", "national impetus", "top-down", "ministry", 2),
-        ("p1", "Spain", "national impetus", "top-down", "cities", 4),
-        ("p2", "Latvia", "partnership impetus", "bi-directional", "association", 3),
-        ("p2", "Latvia", "partnership impetus", "bi-directional", "association", 4),
-    ])
+    actors = _actors(
+        [
+            ("p1", "Spain", "national impetus", "top-down", "ministry", 2),
+            ("p1", "Spain", "national impetus", "top-down", "cities", 4),
+            ("p2", "Latvia", "partnership impetus", "bi-directional", "association", 3),
+            ("p2", "Latvia", "partnership impetus", "bi-directional", "association", 4),
+        ]
+    )
     graph = figures.multilevel_graph(actors)
     layers = {node: data["layer"] for node, data in graph.nodes(data=True)}
-    assert layers == {"national impetus": 0, "partnership impetus": 0, "p1": 1, "p2": 1,
-                      "ministry": 2, "cities": 2, "association": 2,
-                      "level/national": 3, "level/regional": 3, "level/local": 3}
+    assert layers == {
+        "national impetus": 0,
+        "partnership impetus": 0,
+        "p1": 1,
+        "p2": 1,
+        "ministry": 2,
+        "cities": 2,
+        "association": 2,
+        "level/national": 3,
+        "level/regional": 3,
+        "level/local": 3,
+    }
     assert set(graph.successors("association")) == {"level/regional", "level/local"}
     assert set(graph.successors("p1")) == {"ministry", "cities"}
     assert graph.nodes["p2"]["direction"] == "bi-directional"
@@ -121,34 +156,69 @@ def test_multilevel_graph_layers_and_edges() -> None:
 
 
 def _facets(targets: dict[str, list[str]]) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"instrument": i, "label": i, "kind": "tool", "alpha2": "XX", "facet": "group",
-         "concept": f"group/{g}", "conceptLabel": g, "ordinal": 1}
-        for i, groups in targets.items() for g in groups
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "instrument": i,
+                "label": i,
+                "kind": "tool",
+                "alpha2": "XX",
+                "facet": "group",
+                "concept": f"group/{g}",
+                "conceptLabel": g,
+                "ordinal": 1,
+            }
+            for i, groups in targets.items()
+            for g in groups
+        ]
+    )
 
 
 def test_single_group_only_follows_its_definition() -> None:
-    table = frames.single_group_only(_facets({
-        "a": ["roma"], "b": ["roma"],           # roma: single-group instruments only
-        "c": ["migrants"], "d": ["migrants", "refugees"],  # migrants: one single, one multi
-    })).set_index("group")
+    table = frames.single_group_only(
+        _facets(
+            {
+                "a": ["roma"],
+                "b": ["roma"],  # roma: single-group instruments only
+                "c": ["migrants"],
+                "d": ["migrants", "refugees"],  # migrants: one single, one multi
+            }
+        )
+    ).set_index("group")
     assert table.loc["roma"].tolist()[1:] == [2, 2, 0, True]
     assert table.loc["migrants"].tolist()[1:] == [2, 1, 1, False]
     assert table.loc["refugees"].tolist()[1:] == [1, 0, 1, False]
 
 
 def test_catalogue_frame_types_and_parameters(graph_store: ox.Store, settings: Settings) -> None:
-    matrix = frames.catalogue_frame("cq02-framework-matrix", store=graph_store, settings=settings, state="AD")
-    assert list(matrix.columns) == ["alpha2", "name", "element", "elementLabel", "evidenceCount", "present"]
+    matrix = frames.catalogue_frame(
+        "cq02-framework-matrix", store=graph_store, settings=settings, state="AD"
+    )
+    assert list(matrix.columns) == [
+        "alpha2",
+        "name",
+        "element",
+        "elementLabel",
+        "evidenceCount",
+        "present",
+    ]
     assert matrix["present"].dtype == bool and matrix["evidenceCount"].dtype.kind == "i"
     present = matrix.set_index(matrix["element"].str.rsplit("/", n=1).str[-1])["present"]
-    assert present.to_dict() == {"legislation": False, "institutions": True, "strategies": False, "funding": False}
+    assert present.to_dict() == {
+        "legislation": False,
+        "institutions": True,
+        "strategies": False,
+        "funding": False,
+    }
 
 
-def test_catalogue_frame_refuses_an_unknown_parameter(graph_store: ox.Store, settings: Settings) -> None:
+def test_catalogue_frame_refuses_an_unknown_parameter(
+    graph_store: ox.Store, settings: Settings
+) -> None:
     with pytest.raises(InputError, match="no parameter stat"):
-        frames.catalogue_frame("cq02-framework-matrix", store=graph_store, settings=settings, stat="AD")
+        frames.catalogue_frame(
+            "cq02-framework-matrix", store=graph_store, settings=settings, stat="AD"
+        )
 
 
 def test_instrument_facets_have_no_duplicates(graph_store: ox.Store, settings: Settings) -> None:

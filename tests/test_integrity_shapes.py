@@ -47,32 +47,88 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 
 # (shape that must fire, triples to remove as (s, p), Turtle to add)
 CASES = {
-    "typed": (ISH.TypedShape, [(GROUP, RDF.type)], "id:group-of\\/fi\\/third-sector icg:memberKind \"x\" ."),
-    "named-thing-labelled": (ISH.NamedThingShape, [], "id:practice\\/funding-streams\\/FI icg:names id:instrument\\/fi\\/unlabelled . id:instrument\\/fi\\/unlabelled a icg:Tool ."),
+    "typed": (
+        ISH.TypedShape,
+        [(GROUP, RDF.type)],
+        'id:group-of\\/fi\\/third-sector icg:memberKind "x" .',
+    ),
+    "named-thing-labelled": (
+        ISH.NamedThingShape,
+        [],
+        "id:practice\\/funding-streams\\/FI icg:names id:instrument\\/fi\\/unlabelled . id:instrument\\/fi\\/unlabelled a icg:Tool .",
+    ),
     "actor-label": (ISH.ActorOrInstrumentShape, [(MINISTRY, RDFS_LABEL)], ""),
     "actor-provenance": (ISH.ActorOrInstrumentShape, [(MINISTRY, icg("reportedIn"))], ""),
     "actor-level": (ISH.ActorOrInstrumentShape, [(GRANT, icg("atLevel"))], ""),
     "actor-state-or-european": (ISH.ActorOrInstrumentShape, [(GRANT, icg("inState"))], ""),
-    "one-state": (ISH.InStateShape, [], "id:instrument\\/fi\\/special-state-grant icg:inState id:state\\/XX ."),
+    "one-state": (
+        ISH.InStateShape,
+        [],
+        "id:instrument\\/fi\\/special-state-grant icg:inState id:state\\/XX .",
+    ),
     "practice-section": (ISH.PracticeShape, [(PRACTICE, icg("inSection"))], ""),
-    "practice-one-section": (ISH.PracticeShape, [], "id:practice\\/funding-streams\\/FI icg:inSection id:section\\/2.1\\/funding-streams ."),
+    "practice-one-section": (
+        ISH.PracticeShape,
+        [],
+        "id:practice\\/funding-streams\\/FI icg:inSection id:section\\/2.1\\/funding-streams .",
+    ),
     "practice-subsection": (ISH.PracticeShape, [(PRACTICE, icg("inSubsection"))], ""),
     "practice-state": (ISH.PracticeShape, [(PRACTICE, icg("inState"))], ""),
-    "practice-ordinal": (ISH.PracticeShape, [(PRACTICE, icg("ordinal"))], "id:practice\\/funding-streams\\/FI icg:ordinal \"first\" ."),
+    "practice-ordinal": (
+        ISH.PracticeShape,
+        [(PRACTICE, icg("ordinal"))],
+        'id:practice\\/funding-streams\\/FI icg:ordinal "first" .',
+    ),
     "practice-source": (ISH.PracticeShape, [(PRACTICE, DCT.source)], ""),
     "quote-present": (ISH.PassageShape, [(PRACTICE, icg("quote"))], ""),
-    "quote-not-empty": (ISH.PassageShape, [(PRACTICE, icg("quote"))], "id:practice\\/funding-streams\\/FI icg:quote \"\" ."),
+    "quote-not-empty": (
+        ISH.PassageShape,
+        [(PRACTICE, icg("quote"))],
+        'id:practice\\/funding-streams\\/FI icg:quote "" .',
+    ),
     "section-title": (ISH.SectionShape, [(SECTION, DCT.title)], ""),
-    "state-alpha2": (ISH.MemberStateShape, [(STATE, icg("alpha2Code"))], "id:state\\/FI icg:alpha2Code \"fin\" ."),
-    "state-wikidata": (ISH.MemberStateShape, [(STATE, URIRef("http://www.w3.org/2002/07/owl#sameAs"))], ""),
-    "typed-date": (ISH.DatesShape, [(GRANT, DCT.issued)], "id:instrument\\/fi\\/special-state-grant dct:issued \"2016\" ."),
-    "typed-law-date": (ISH.DatesShape, [], "id:instrument\\/fi\\/special-state-grant eli:date_document \"2016\"^^xsd:gYear ."),
+    "state-alpha2": (
+        ISH.MemberStateShape,
+        [(STATE, icg("alpha2Code"))],
+        'id:state\\/FI icg:alpha2Code "fin" .',
+    ),
+    "state-wikidata": (
+        ISH.MemberStateShape,
+        [(STATE, URIRef("http://www.w3.org/2002/07/owl#sameAs"))],
+        "",
+    ),
+    "typed-date": (
+        ISH.DatesShape,
+        [(GRANT, DCT.issued)],
+        'id:instrument\\/fi\\/special-state-grant dct:issued "2016" .',
+    ),
+    "typed-law-date": (
+        ISH.DatesShape,
+        [],
+        'id:instrument\\/fi\\/special-state-grant eli:date_document "2016"^^xsd:gYear .',
+    ),
     "period-start": (ISH.PeriodShape, [(PERIOD, DCAT.startDate)], ""),
-    "amount-currency": (ISH.AmountShape, [(AMOUNT, icg("currency"))], "id:amount\\/fi\\/special-state-grant icg:currency \"euro\" ."),
-    "amount-decimal": (ISH.AmountShape, [(AMOUNT, icg("amountValue"))], "id:amount\\/fi\\/special-state-grant icg:amountValue \"half a million\" ."),
+    "amount-currency": (
+        ISH.AmountShape,
+        [(AMOUNT, icg("currency"))],
+        'id:amount\\/fi\\/special-state-grant icg:currency "euro" .',
+    ),
+    "amount-decimal": (
+        ISH.AmountShape,
+        [(AMOUNT, icg("amountValue"))],
+        'id:amount\\/fi\\/special-state-grant icg:amountValue "half a million" .',
+    ),
     "group-kind": (ISH.ActorGroupShape, [(GROUP, icg("memberKind"))], ""),
-    "code-list-scheme": (ISH.CodeListValuesShape, [(GRANT, icg("targets"))], "id:instrument\\/fi\\/special-state-grant icg:targets id:level\\/national ."),
-    "concept-definition": (ISH.ConceptShape, [(URIRef(ID + "group/migrants"), SKOS.definition)], ""),
+    "code-list-scheme": (
+        ISH.CodeListValuesShape,
+        [(GRANT, icg("targets"))],
+        "id:instrument\\/fi\\/special-state-grant icg:targets id:level\\/national .",
+    ),
+    "concept-definition": (
+        ISH.ConceptShape,
+        [(URIRef(ID + "group/migrants"), SKOS.definition)],
+        "",
+    ),
 }
 
 
@@ -107,7 +163,9 @@ def test_fixture_conforms(conforming: Graph, shapes: Graph, ontology: Graph) -> 
 
 
 def test_every_integrity_shape_has_a_violating_case(shapes: Graph) -> None:
-    node_shapes = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(ISH))}
+    node_shapes = {
+        s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(ISH))
+    }
     helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by actor-level
     assert node_shapes, "no integrity shapes found"
     assert node_shapes - helper_shapes == {case[0] for case in CASES.values()}

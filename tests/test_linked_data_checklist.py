@@ -44,8 +44,13 @@ SNAPSHOTS = {
 }
 #: Reused namespaces checked against rdflib's closed term lists.
 CLOSED: dict[str, type[DefinedNamespace]] = {
-    str(RDF): RDF, str(RDFS): RDFS, str(OWL): OWL, str(XSD): XSD,
-    str(VOID): VOID, str(VANN): VANN, str(SH): SH,
+    str(RDF): RDF,
+    str(RDFS): RDFS,
+    str(OWL): OWL,
+    str(XSD): XSD,
+    str(VOID): VOID,
+    str(VANN): VANN,
+    str(SH): SH,
 }
 #: IRIs under these are instance data or documents, not vocabulary terms.
 NOT_VOCABULARIES = (
@@ -90,20 +95,28 @@ def snapshot_terms() -> dict[str, set[str]]:
 
 # --- 1. the ontology header ---------------------------------------------------------------------
 
+
 def test_one_ontology_with_version_iri_and_licence(graph_store: ox.Store) -> None:
-    rows = _rows(graph_store, f"SELECT ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?o a <{OWL.Ontology}> }} }}")
+    rows = _rows(
+        graph_store, f"SELECT ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?o a <{OWL.Ontology}> }} }}"
+    )
     assert [_iri(r["o"]) for r in rows] == [ONTOLOGY]
     versions = _rows(graph_store, f"SELECT ?v WHERE {{ <{ONTOLOGY}> <{OWL.versionIRI}> ?v }}")
     assert len(versions) == 1
     assert _iri(versions[0]["v"]) != ONTOLOGY
-    licences = _rows(graph_store, f"SELECT ?l WHERE {{ <{ONTOLOGY}> <http://purl.org/dc/terms/license> ?l }}")
+    licences = _rows(
+        graph_store, f"SELECT ?l WHERE {{ <{ONTOLOGY}> <http://purl.org/dc/terms/license> ?l }}"
+    )
     assert licences, "the ontology has no dct:license"
 
 
 # --- 2. own terms -------------------------------------------------------------------------------
 
+
 def test_every_own_term_has_label_definition_and_is_defined_by(graph_store: ox.Store) -> None:
-    rows = _rows(graph_store, f"""
+    rows = _rows(
+        graph_store,
+        f"""
         SELECT ?t (COUNT(DISTINCT ?l) AS ?labels) (COUNT(DISTINCT ?d) AS ?definitions)
                (SAMPLE(?by) AS ?definedBy) WHERE {{
           GRAPH <{ONTOLOGY_GRAPH}> {{
@@ -112,7 +125,8 @@ def test_every_own_term_has_label_definition_and_is_defined_by(graph_store: ox.S
             OPTIONAL {{ ?t <{DEFINITION}> ?d }}
             OPTIONAL {{ ?t <{RDFS.isDefinedBy}> ?by }}
           }}
-        }} GROUP BY ?t""")
+        }} GROUP BY ?t""",
+    )
     assert len(rows) > 20, "expected the ontology's own terms"
     problems = []
     for row in rows:
@@ -127,18 +141,31 @@ def test_every_own_term_has_label_definition_and_is_defined_by(graph_store: ox.S
 
 
 def test_every_own_term_used_is_defined(graph_store: ox.Store) -> None:
-    used = {_iri(r["t"]) for r in _rows(graph_store, f"""
+    used = {
+        _iri(r["t"])
+        for r in _rows(
+            graph_store,
+            f"""
         SELECT DISTINCT ?t WHERE {{
           {{ ?s ?t ?o }} UNION {{ ?s a ?t }}
           FILTER(STRSTARTS(STR(?t), "{ICG}"))
-        }}""")}
-    defined = {_iri(r["t"]) for r in _rows(graph_store, f"""
-        SELECT DISTINCT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?k FILTER(isIRI(?t)) }} }}""")}
+        }}""",
+        )
+    }
+    defined = {
+        _iri(r["t"])
+        for r in _rows(
+            graph_store,
+            f"""
+        SELECT DISTINCT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?k FILTER(isIRI(?t)) }} }}""",
+        )
+    }
     assert used, "no own term is used"
     assert sorted(used - defined) == []
 
 
 # --- 3. reused terms exist ----------------------------------------------------------------------
+
 
 def _namespace_of(iri: str) -> str | None:
     for namespace in (*SNAPSHOTS, *CLOSED):
@@ -174,7 +201,7 @@ def test_no_reused_term_is_missing_from_its_vocabulary(
         if namespace in SNAPSHOTS:
             if iri not in snapshot_terms[namespace]:
                 unknown.append(iri)
-        elif not _defined_in_closed(namespace, iri[len(namespace):]):
+        elif not _defined_in_closed(namespace, iri[len(namespace) :]):
             unknown.append(iri)
     assert checked > 50
     assert not unknown, f"terms their vocabularies do not define: {unknown}"
@@ -191,11 +218,15 @@ def test_checker_catches_an_invented_term(snapshot_terms: dict[str, set[str]]) -
 
 # --- 4. domains and ranges ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("axiom", [RDFS.domain, RDFS.range], ids=["domain", "range"])
 def test_no_property_has_several_domains_or_ranges(graph_store: ox.Store, axiom: str) -> None:
-    rows = _rows(graph_store, f"""
+    rows = _rows(
+        graph_store,
+        f"""
         SELECT ?p (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?p <{axiom}> ?c }}
-        GROUP BY ?p HAVING (COUNT(DISTINCT ?c) > 1)""")
+        GROUP BY ?p HAVING (COUNT(DISTINCT ?c) > 1)""",
+    )
     assert [(_iri(r["p"]), r["n"].value) for r in rows] == []  # type: ignore[union-attr]
     # The ontology states ranges (it gives no domains: the reasoner would type subjects by them).
     assert _count(graph_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p <{RDFS.range}> ?c }}") > 0
@@ -203,17 +234,30 @@ def test_no_property_has_several_domains_or_ranges(graph_store: ox.Store, axiom:
 
 # --- 5. SKOS ------------------------------------------------------------------------------------
 
+
 def test_every_concept_is_in_a_scheme_with_one_pref_label_per_language(
     graph_store: ox.Store,
 ) -> None:
-    concepts = {_iri(r["c"]) for r in _rows(graph_store, f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}")}
+    concepts = {
+        _iri(r["c"])
+        for r in _rows(graph_store, f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}")
+    }
     assert len(concepts) > 20
-    in_scheme = {_iri(r["c"]) for r in _rows(graph_store, f"""
-        SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> ; <{SKOS}inScheme> ?s }}""")}
+    in_scheme = {
+        _iri(r["c"])
+        for r in _rows(
+            graph_store,
+            f"""
+        SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> ; <{SKOS}inScheme> ?s }}""",
+        )
+    }
     assert sorted(concepts - in_scheme) == []
     labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in _rows(graph_store, f"""
-            SELECT ?c ?l WHERE {{ ?c a <{SKOS}Concept> ; <{SKOS}prefLabel> ?l }}"""):
+    for row in _rows(
+        graph_store,
+        f"""
+            SELECT ?c ?l WHERE {{ ?c a <{SKOS}Concept> ; <{SKOS}prefLabel> ?l }}""",
+    ):
         labels[_iri(row["c"])][row["l"].language or ""] += 1  # type: ignore[union-attr]
     assert sorted(concepts - set(labels)) == [], "concepts without skos:prefLabel"
     several = {c: dict(n) for c, n in labels.items() if any(v > 1 for v in n.values())}
@@ -222,26 +266,45 @@ def test_every_concept_is_in_a_scheme_with_one_pref_label_per_language(
 
 # --- 6. VoID ------------------------------------------------------------------------------------
 
+
 def _void(store: ox.Store, subject: str, prop: str) -> int:
-    rows = _rows(store, f"""SELECT ?n WHERE {{ GRAPH <{METADATA_GRAPH}> {{
-        <{subject}> <{VOID}{prop}> ?n }} }}""")
+    rows = _rows(
+        store,
+        f"""SELECT ?n WHERE {{ GRAPH <{METADATA_GRAPH}> {{
+        <{subject}> <{VOID}{prop}> ?n }} }}""",
+    )
     assert len(rows) == 1, f"{subject} has {len(rows)} void:{prop}"
     return int(rows[0]["n"].value)  # type: ignore[union-attr]
 
 
 def _dataset(store: ox.Store) -> str:
-    rows = _rows(store, f"""SELECT ?d WHERE {{ GRAPH <{METADATA_GRAPH}> {{
-        ?d a <{VOID}Dataset> ; <{VOID}subset> ?s }} }} GROUP BY ?d""")
+    rows = _rows(
+        store,
+        f"""SELECT ?d WHERE {{ GRAPH <{METADATA_GRAPH}> {{
+        ?d a <{VOID}Dataset> ; <{VOID}subset> ?s }} }} GROUP BY ?d""",
+    )
     assert len(rows) == 1
     return _iri(rows[0]["d"])
 
 
 def test_void_subsets_are_the_named_graphs_with_their_sizes(graph_store: ox.Store) -> None:
     dataset = _dataset(graph_store)
-    subsets = {_iri(r["s"]) for r in _rows(graph_store, f"""SELECT ?s WHERE {{
-        GRAPH <{METADATA_GRAPH}> {{ <{dataset}> <{VOID}subset> ?s }} }}""")}
-    graphs = {_iri(r["g"]): int(r["n"].value) for r in _rows(graph_store, """  # type: ignore[union-attr]
-        SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g""")}
+    subsets = {
+        _iri(r["s"])
+        for r in _rows(
+            graph_store,
+            f"""SELECT ?s WHERE {{
+        GRAPH <{METADATA_GRAPH}> {{ <{dataset}> <{VOID}subset> ?s }} }}""",
+        )
+    }
+    graphs = {
+        _iri(r["g"]): int(r["n"].value)
+        for r in _rows(
+            graph_store,
+            """  # type: ignore[union-attr]
+        SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g""",
+        )
+    }
     assert subsets == set(graphs) - {METADATA_GRAPH}
     assert len(subsets) >= 8
     for graph in subsets:
@@ -251,18 +314,25 @@ def test_void_subsets_are_the_named_graphs_with_their_sizes(graph_store: ox.Stor
 def test_void_dataset_counts_match_the_store(graph_store: ox.Store) -> None:
     dataset = _dataset(graph_store)
     content = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{METADATA_GRAPH}>)"
-    triples = _count(graph_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {content} }} }}")
+    triples = _count(
+        graph_store,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {content} }} }}",
+    )
     subjects = _count(graph_store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {content} }}")
-    entities = _count(graph_store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {content}
-        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}""")
+    entities = _count(
+        graph_store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {content}
+        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}""",
+    )
     assert triples > 5000
     assert _void(graph_store, dataset, "triples") == triples
     assert _void(graph_store, dataset, "distinctSubjects") == subjects
     assert _void(graph_store, dataset, "entities") == entities
 
 
-def test_build_reports_the_sizes_void_gives(built: BuildResult, graph_store: ox.Store,
-                                           settings: Settings) -> None:
+def test_build_reports_the_sizes_void_gives(
+    built: BuildResult, graph_store: ox.Store, settings: Settings
+) -> None:
     for graph, size in built.graph_sizes.items():
         if graph != METADATA_GRAPH:
             assert _void(graph_store, graph, "triples") == size, graph

@@ -41,7 +41,7 @@ print(json.dumps({"prefix": sys.prefix, "cwd": os.getcwd(), "store": os.environ.
 
 def test_the_notebooks_are_there() -> None:
     assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
-    assert EXPECTED <= {p.name for p in NOTEBOOKS}
+    assert {p.name for p in NOTEBOOKS} >= EXPECTED
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -69,8 +69,12 @@ def kernel_environment(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 def test_notebook_runs(path: Path, kernel_environment: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
     client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
 
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]

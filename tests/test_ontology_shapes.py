@@ -37,13 +37,19 @@ def test_the_ontology_conforms(ontology: Graph, shapes: Graph) -> None:
         (ICG.Institution, RDFS.label, "own term has no rdfs:label"),
         (ICG.inState, SKOS.definition, "own term has no skos:definition"),
         (ICG.quote, RDFS.isDefinedBy, "own term is not rdfs:isDefinedBy the icgraph ontology"),
-        (ICG.Tool, SKOS.editorialNote, "own term does not say (skos:editorialNote) why no reused term fits"),
+        (
+            ICG.Tool,
+            SKOS.editorialNote,
+            "own term does not say (skos:editorialNote) why no reused term fits",
+        ),
         (ONT, OWL.versionIRI, "ontology needs one owl:versionIRI"),
         (ONT, DCT.license, "ontology has no licence IRI"),
         (ONT, VANN.preferredNamespacePrefix, "ontology has no preferred prefix"),
     ],
 )
-def test_a_missing_annotation_is_reported(ontology: Graph, shapes: Graph, subject: URIRef, predicate: URIRef, message: str) -> None:
+def test_a_missing_annotation_is_reported(
+    ontology: Graph, shapes: Graph, subject: URIRef, predicate: URIRef, message: str
+) -> None:
     assert (subject, predicate, None) in ontology
     ontology.remove((subject, predicate, None))
     result = validate(ontology, shapes)
@@ -53,7 +59,9 @@ def test_a_missing_annotation_is_reported(ontology: Graph, shapes: Graph, subjec
 
 def test_a_new_undocumented_term_is_reported(ontology: Graph, shapes: Graph) -> None:
     ontology.add((ICG.Undocumented, RDFS.label, Literal("undocumented", lang="en")))
-    ontology.add((ICG.Undocumented, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), OWL.Class))
+    ontology.add(
+        (ICG.Undocumented, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), OWL.Class)
+    )
     result = validate(ontology, shapes)
     assert not result.conforms
     assert "own term has no skos:definition" in result.text

@@ -24,10 +24,16 @@ def sources_union() -> Graph:
     return read_sources(ONTOLOGY.parent, DATA, SHAPES).union()
 
 
-def test_the_ontology_and_data_are_consistent_and_institutions_are_classified(sources_union: Graph) -> None:
+def test_the_ontology_and_data_are_consistent_and_institutions_are_classified(
+    sources_union: Graph,
+) -> None:
     inferred = reason(sources_union).inferred
     observatory = URIRef(ID + "actor/ad/equality-observatory")
-    assert (observatory, RDF.type, URIRef(ICG + "Institution")) in inferred  # 2.1: Andorra's Equality Observatory
+    assert (
+        observatory,
+        RDF.type,
+        URIRef(ICG + "Institution"),
+    ) in inferred  # 2.1: Andorra's Equality Observatory
     assert (observatory, RDF.type, URIRef("http://www.w3.org/ns/org#Organization")) in inferred
     # the Secretary of State (Portugal) is a post, not an organisation, so never an institution
     post = URIRef(ID + "actor/pt/secretary-of-state-for-integration-and-migration")
@@ -57,13 +63,25 @@ def test_an_inconsistency_names_the_individual_and_the_classes(sources_union: Gr
     assert "FundingStream" in message and "StrategyOrPlan" in message
 
 
-def test_the_published_store_keeps_inferences_in_their_own_graph(built: BuildResult, graph_store: ox.Store) -> None:
+def test_the_published_store_keeps_inferences_in_their_own_graph(
+    built: BuildResult, graph_store: ox.Store
+) -> None:
     assert built.graph_sizes[str(INFERRED_GRAPH)] > 0
-    found = rows(execute(graph_store, f"""
+    found = rows(
+        execute(
+            graph_store,
+            f"""
         SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{
-          GRAPH <{INFERRED_GRAPH}> {{ ?i a icg:Institution }} }}"""))
+          GRAPH <{INFERRED_GRAPH}> {{ ?i a icg:Institution }} }}""",
+        )
+    )
     # 2.1 Institutions and the bodies that coordinate or implement strategies elsewhere
     assert int(found[0]["n"]) >= 10
-    asserted = rows(execute(graph_store, f"""
-        SELECT ?i WHERE {{ GRAPH ?g {{ ?i a icg:Institution }} FILTER (?g != <{INFERRED_GRAPH}>) }}"""))
+    asserted = rows(
+        execute(
+            graph_store,
+            f"""
+        SELECT ?i WHERE {{ GRAPH ?g {{ ?i a icg:Institution }} FILTER (?g != <{INFERRED_GRAPH}>) }}""",
+        )
+    )
     assert asserted == []  # institutions are only ever inferred, never asserted

@@ -34,33 +34,77 @@ PROCESS = "https://w3id.org/icgraph/id/mainstreaming/"
 #: case -> (shape that must inform, recommendation number, triples to remove, triples to add)
 CASES = {
     "3-no-coordination": (RSH.Recommendation3Shape, 3, [(OFFICE, ICG.coordinates, STRATEGY)], []),
-    "3-coordinates-a-programme": (RSH.Recommendation3Shape, 3, [(STRATEGY, RDF.type, ICG.StrategyOrPlan)],
-                                  [(STRATEGY, RDF.type, ICG.Programme)]),
-    "3-regional-institution": (RSH.Recommendation3Shape, 3, [(OFFICE, ICG.atLevel, None)],
-                               [(OFFICE, ICG.atLevel, URIRef(LEVEL + "regional"))]),
-    "4-no-platform-role": (RSH.Recommendation4Shape, 4, [(PLATFORM, ICG.institutionRole, None)],
-                           [(PLATFORM, ICG.institutionRole, URIRef(ID + "role/expertise-body"))]),
-    "5-no-network": (RSH.Recommendation5Shape, 5, [(NETWORK, RDF.type, None)],
-                     [(NETWORK, RDF.type, ICG.AssociationOfPublicAuthorities)]),
-    "5-network-only-proposed": (RSH.Recommendation5Shape, 5, [(NETWORK, ICG.status, None)],
-                                [(NETWORK, ICG.status, URIRef(STATUS + "under-development"))]),
+    "3-coordinates-a-programme": (
+        RSH.Recommendation3Shape,
+        3,
+        [(STRATEGY, RDF.type, ICG.StrategyOrPlan)],
+        [(STRATEGY, RDF.type, ICG.Programme)],
+    ),
+    "3-regional-institution": (
+        RSH.Recommendation3Shape,
+        3,
+        [(OFFICE, ICG.atLevel, None)],
+        [(OFFICE, ICG.atLevel, URIRef(LEVEL + "regional"))],
+    ),
+    "4-no-platform-role": (
+        RSH.Recommendation4Shape,
+        4,
+        [(PLATFORM, ICG.institutionRole, None)],
+        [(PLATFORM, ICG.institutionRole, URIRef(ID + "role/expertise-body"))],
+    ),
+    "5-no-network": (
+        RSH.Recommendation5Shape,
+        5,
+        [(NETWORK, RDF.type, None)],
+        [(NETWORK, RDF.type, ICG.AssociationOfPublicAuthorities)],
+    ),
+    "5-network-only-proposed": (
+        RSH.Recommendation5Shape,
+        5,
+        [(NETWORK, ICG.status, None)],
+        [(NETWORK, ICG.status, URIRef(STATUS + "under-development"))],
+    ),
     "6-no-positive-duty": (RSH.Recommendation6Shape, 6, [(LAW, ICG.positiveDuty, None)], []),
-    "6-duty-not-in-law": (RSH.Recommendation6Shape, 6, [(LAW, RDF.type, None)], [(LAW, RDF.type, ICG.StrategyOrPlan)]),
-    "8-no-index": (RSH.Recommendation8Shape, 8, [(INDEX, RDF.type, None)], [(INDEX, RDF.type, ICG.Tool)]),
-    "9-no-capacity-building": (RSH.Recommendation9Shape, 9, [(TOOL, ICG.mainstreamingProcess, None)],
-                               [(TOOL, ICG.mainstreamingProcess, URIRef(PROCESS + "equality-data"))]),
+    "6-duty-not-in-law": (
+        RSH.Recommendation6Shape,
+        6,
+        [(LAW, RDF.type, None)],
+        [(LAW, RDF.type, ICG.StrategyOrPlan)],
+    ),
+    "8-no-index": (
+        RSH.Recommendation8Shape,
+        8,
+        [(INDEX, RDF.type, None)],
+        [(INDEX, RDF.type, ICG.Tool)],
+    ),
+    "9-no-capacity-building": (
+        RSH.Recommendation9Shape,
+        9,
+        [(TOOL, ICG.mainstreamingProcess, None)],
+        [(TOOL, ICG.mainstreamingProcess, URIRef(PROCESS + "equality-data"))],
+    ),
 }
 
 #: Other ways to give evidence; each must keep the fixture free of results.
 CONFORMING_VARIANTS = {
-    "3-implements-cm-rec": ([(OFFICE, ICG.coordinates, STRATEGY), (OFFICE, ICG.institutionRole, None)],
-                            [(OFFICE, ICG.implements, URIRef(ID + "instrument/europe/cm-rec-2015-1")),
-                             (OFFICE, ICG.institutionRole, URIRef(ID + "role/expertise-body"))]),
-    "3-implementing-authority": ([(OFFICE, ICG.coordinates, STRATEGY), (OFFICE, ICG.institutionRole, None)],
-                                 [(OFFICE, ICG.institutionRole, URIRef(ID + "role/implementing-authority"))]),
-    "8-equality-objectives": ([(INDEX, RDF.type, None)],
-                              [(INDEX, RDF.type, ICG.Tool),
-                               (INDEX, ICG.mainstreamingProcess, URIRef(PROCESS + "equality-objectives"))]),
+    "3-implements-cm-rec": (
+        [(OFFICE, ICG.coordinates, STRATEGY), (OFFICE, ICG.institutionRole, None)],
+        [
+            (OFFICE, ICG.implements, URIRef(ID + "instrument/europe/cm-rec-2015-1")),
+            (OFFICE, ICG.institutionRole, URIRef(ID + "role/expertise-body")),
+        ],
+    ),
+    "3-implementing-authority": (
+        [(OFFICE, ICG.coordinates, STRATEGY), (OFFICE, ICG.institutionRole, None)],
+        [(OFFICE, ICG.institutionRole, URIRef(ID + "role/implementing-authority"))],
+    ),
+    "8-equality-objectives": (
+        [(INDEX, RDF.type, None)],
+        [
+            (INDEX, RDF.type, ICG.Tool),
+            (INDEX, ICG.mainstreamingProcess, URIRef(PROCESS + "equality-objectives")),
+        ],
+    ),
 }
 
 
@@ -88,7 +132,9 @@ def test_fixture_has_no_result(conforming: Graph, shapes: Graph, ontology: Graph
     assert result.counts == {"Violation": 0, "Warning": 0, "Info": 0}, result.text
 
 
-def test_a_state_without_anything_gets_one_info_per_checked_recommendation(shapes: Graph, ontology: Graph) -> None:
+def test_a_state_without_anything_gets_one_info_per_checked_recommendation(
+    shapes: Graph, ontology: Graph
+) -> None:
     graph = Graph()
     graph.add((STATE, RDF.type, ICG.MemberState))
     graph.add((STATE, RDFS.label, Literal("Georgia", lang="en")))
@@ -99,7 +145,9 @@ def test_a_state_without_anything_gets_one_info_per_checked_recommendation(shape
 
 
 @pytest.mark.parametrize("variant", sorted(CONFORMING_VARIANTS))
-def test_conforming_variant(variant: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+def test_conforming_variant(
+    variant: str, conforming: Graph, shapes: Graph, ontology: Graph
+) -> None:
     removals, additions = CONFORMING_VARIANTS[variant]
     for triple in removals:
         conforming.remove(triple)
@@ -114,7 +162,9 @@ def test_every_recommendation_is_checked_or_explained(shapes: Graph) -> None:
     recommendations = set(report.subjects(RDF.type, ICG.ReportRecommendation))
     assert len(recommendations) == 9
     checked = {shapes.value(s, DCTERMS.subject): s for s in shapes.subjects(RDF.type, SH.NodeShape)}
-    explained = {shapes.value(n, DCTERMS.subject): n for n in shapes.subjects(RDF.type, RSH.NotChecked)}
+    explained = {
+        shapes.value(n, DCTERMS.subject): n for n in shapes.subjects(RDF.type, RSH.NotChecked)
+    }
     assert not set(checked) & set(explained)
     assert set(checked) | set(explained) == recommendations
     for shape in checked.values():
@@ -132,7 +182,8 @@ def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: G
     shape, number, removals, additions = CASES[case]
     for triple in removals:
         assert (triple[0], triple[1], triple[2]) in conforming or (
-            triple[2] is None and (triple[0], triple[1], None) in conforming), triple
+            triple[2] is None and (triple[0], triple[1], None) in conforming
+        ), triple
         conforming.remove(triple)
     for triple in additions:
         conforming.add(triple)

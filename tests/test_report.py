@@ -113,7 +113,10 @@ KEYS = {"L": "legislation", "I": "institutions", "S": "strategies", "F": "fundin
 
 
 def expected_matrix() -> dict[str, dict[str, bool]]:
-    return {code: {key: letter in letters for letter, key in KEYS.items()} for code, letters in GOLDEN.items()}
+    return {
+        code: {key: letter in letters for letter, key in KEYS.items()}
+        for code, letters in GOLDEN.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +146,8 @@ def test_golden_matrix(card: report.Scorecard) -> None:
     actual = card.matrix()
     differences = [
         f"{code} {key}: report says {'evidence' if want else 'none'}, data gives {'evidence' if actual[code][key] else 'none'}"
-        for code, row in sorted(expected_matrix().items()) for key, want in row.items()
+        for code, row in sorted(expected_matrix().items())
+        for key, want in row.items()
         if actual[code][key] != want
     ]
     assert not differences, "\n".join(differences)
@@ -193,9 +197,16 @@ def test_warning_results_point_to_the_defining_text(card: report.Scorecard) -> N
     sections = {str(e.iri): str(e.section) for e in report.ELEMENTS}
     for result in card.report.subjects(SH.resultSeverity, SH.Warning):
         value = str(card.report.value(result, SH.value))
-        assert str(card.report.value(result, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))) == sections[value]
-        label = next(s.label for s in card.states if s.iri == str(card.report.value(result, SH.focusNode)))
-        assert str(card.report.value(result, SH.resultMessage)).startswith(f"{label} has no evidence")
+        assert (
+            str(card.report.value(result, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")))
+            == sections[value]
+        )
+        label = next(
+            s.label for s in card.states if s.iri == str(card.report.value(result, SH.focusNode))
+        )
+        assert str(card.report.value(result, SH.resultMessage)).startswith(
+            f"{label} has no evidence"
+        )
 
 
 def test_recommendation_gaps_and_header(card: report.Scorecard) -> None:
@@ -214,16 +225,18 @@ def test_recommendation_gaps_and_header(card: report.Scorecard) -> None:
     assert "SE" in {s.code for s in by_number[3].states_without_evidence}
 
 
-def test_outputs_are_byte_identical_for_the_same_graph(card_store: report.Scorecard,
-                                                       card_store_again: report.Scorecard) -> None:
+def test_outputs_are_byte_identical_for_the_same_graph(
+    card_store: report.Scorecard, card_store_again: report.Scorecard
+) -> None:
     # Two validations of the same graph, each with its own blank nodes.
     assert card_store is not card_store_again
     for fmt in report.RENDERERS:
         assert report.render(card_store, fmt) == report.render(card_store_again, fmt), fmt
 
 
-def test_the_store_and_the_sources_give_the_same_bytes(card: report.Scorecard,
-                                                       card_store: report.Scorecard) -> None:
+def test_the_store_and_the_sources_give_the_same_bytes(
+    card: report.Scorecard, card_store: report.Scorecard
+) -> None:
     # The report published with the store and one reasoned and validated again from the sources.
     for fmt in report.RENDERERS:
         assert report.render(card_store, fmt) == report.render(card, fmt), fmt

@@ -37,6 +37,4 @@ def make_backend(settings: Settings) -> Backend:
 
         backend: Backend = EmbeddedBackend.from_settings(settings)
         return CachedBackend(backend, cache_bytes) if cache_bytes else backend
-    raise ValueError(
-        f"ICGRAPH_BACKEND={settings.backend!r} is not available yet; use 'embedded'"
-    )
+    raise ValueError(f"ICGRAPH_BACKEND={settings.backend!r} is not available yet; use 'embedded'")

@@ -14,9 +14,8 @@ import asyncio
 from collections import OrderedDict
 from typing import Any
 
-from icgraph.errors import QueryTimeout
-
 from api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.errors import QueryTimeout
 
 #: Cache size when the settings do not name one.
 DEFAULT_BYTES = 64 * 1024 * 1024
@@ -43,9 +42,15 @@ class CachedBackend:
         await self.inner.close()
 
     def health(self) -> dict[str, Any]:
-        return {**self.inner.health(),
-                "cache": {"entries": len(self._entries), "bytes": self._bytes,
-                          "hits": self.hits, "misses": self.misses}}
+        return {
+            **self.inner.health(),
+            "cache": {
+                "entries": len(self._entries),
+                "bytes": self._bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+            },
+        }
 
     @staticmethod
     def key(request: QueryRequest) -> _Key:
@@ -53,8 +58,9 @@ class CachedBackend:
         return (
             request.query,
             request.dataset,
-            tuple(f.name if f else None for f in (formats.solutions, formats.boolean,
-                                                   formats.graph)),
+            tuple(
+                f.name if f else None for f in (formats.solutions, formats.boolean, formats.graph)
+            ),
             request.max_results,
             request.base_iri,
         )
@@ -74,7 +80,8 @@ class CachedBackend:
                 return await asyncio.wait_for(asyncio.shield(running), request.timeout)
             except TimeoutError:
                 raise QueryTimeout(
-                    f"query timed out after {request.timeout:g} s and was stopped") from None
+                    f"query timed out after {request.timeout:g} s and was stopped"
+                ) from None
             except asyncio.CancelledError:
                 task = asyncio.current_task()
                 if running.cancelled() and task is not None and not task.cancelling():

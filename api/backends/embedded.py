@@ -21,10 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from icgraph import store as icgraph_store
-from icgraph.errors import QuerySyntaxError, QueryTimeout
-from icgraph.namespaces import PREFIXES
-
 from api.backends.base import (
     BackendUnavailable,
     NotAcceptable,
@@ -33,6 +29,9 @@ from api.backends.base import (
 )
 from api.errors import EvaluationError, InvalidRequest
 from api.formats import BY_NAME, Kind
+from icgraph import store as icgraph_store
+from icgraph.errors import QuerySyntaxError, QueryTimeout
+from icgraph.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from icgraph.config import Settings
@@ -65,7 +64,9 @@ class _Worker:
             [_CODE_ROOT, *(p for p in sys.path if p), env.get("PYTHONPATH", "")]
         )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "api.backends.worker",
+            sys.executable,
+            "-m",
+            "api.backends.worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
@@ -126,8 +127,7 @@ class EmbeddedBackend:
     async def start(self) -> None:
         if not icgraph_store.exists(self.store):
             raise FileNotFoundError(
-                f"no store at {self.store}; run 'icgraph build' first "
-                "(or set ICGRAPH_STORE_PATH)"
+                f"no store at {self.store}; run 'icgraph build' first (or set ICGRAPH_STORE_PATH)"
             )
         workers = await asyncio.gather(
             *(_Worker.spawn(self.store, self.prefixes) for _ in range(self.size)),
@@ -177,8 +177,11 @@ class EmbeddedBackend:
             not request.dataset.given and not request.info.has_dataset_clause,
             tuple(
                 fmt.name if fmt is not None else None
-                for fmt in (request.formats.solutions, request.formats.boolean,
-                            request.formats.graph)
+                for fmt in (
+                    request.formats.solutions,
+                    request.formats.boolean,
+                    request.formats.graph,
+                )
             ),
             request.max_results,
             request.base_iri,

@@ -17,6 +17,7 @@ Run as ``python -m api.backends.worker``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -80,16 +81,12 @@ class _LineCapWriter:
 
 def _capped(result: Any, sink_format: Any, limit: int) -> tuple[bytes, bool]:
     writer = _LineCapWriter(limit)
-    try:
+    with contextlib.suppress(_Enough):
         result.serialize(writer, format=sink_format)
-    except _Enough:
-        pass
     return writer.value()
 
 
-def execute(
-    store: ox.Store, request: tuple[Any, ...], prefixes: dict[str, str]
-) -> tuple[Any, ...]:
+def execute(store: ox.Store, request: tuple[Any, ...], prefixes: dict[str, str]) -> tuple[Any, ...]:
     """Run one request; returns ``("ok", kind, format, truncated, body)`` or an error tuple."""
     query, default_graphs, named_graphs, union, formats, max_results, base_iri = request
     options: dict[str, Any] = {"prefixes": prefixes, "base_iri": base_iri}
@@ -137,7 +134,7 @@ def execute(
         match = _POSITION.match(message)
         if match:
             line, column = int(match.group(1)), int(match.group(2))
-            return ("error", "syntax", message[match.end():], line, column)
+            return ("error", "syntax", message[match.end() :], line, column)
         return ("error", "syntax", message, None, None)
     except (OSError, ValueError, RuntimeError) as error:
         # Evaluation errors, e.g. a SERVICE call that failed.

@@ -20,19 +20,23 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+
+from api.backends.base import Backend, NotAcceptable, QueryRequest
+from api.errors import InvalidRequest
+from api.formats import Kind, choose, formats_for
+from api.query_text import inspect_query
 from icgraph.catalogue import CatalogueQuery, Parameter, load_catalogue
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.namespaces import PREFIXES
 from icgraph.query import bind_values
 
-from api.backends.base import Backend, NotAcceptable, QueryRequest
-from api.errors import InvalidRequest
-from api.formats import Kind, choose, formats_for
-from api.query_text import inspect_query
-
-_KIND_OF_FORM = {"SELECT": Kind.SOLUTIONS, "ASK": Kind.BOOLEAN, "CONSTRUCT": Kind.GRAPH,
-                 "DESCRIBE": Kind.GRAPH}
+_KIND_OF_FORM = {
+    "SELECT": Kind.SOLUTIONS,
+    "ASK": Kind.BOOLEAN,
+    "CONSTRUCT": Kind.GRAPH,
+    "DESCRIBE": Kind.GRAPH,
+}
 _ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 #: Query-string names that are not query parameters.
 _RESERVED = {"format"}
@@ -57,17 +61,21 @@ def parse_value(parameter: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     kind = parameter_kind(parameter)
     if kind == "iri":
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
-            raise InvalidRequest(f"parameter {parameter.name!r} must be an absolute IRI, "
-                                 f"got {raw!r}")
+            raise InvalidRequest(
+                f"parameter {parameter.name!r} must be an absolute IRI, got {raw!r}"
+            )
         try:
             return ox.NamedNode(raw)
         except ValueError as error:
-            raise InvalidRequest(f"parameter {parameter.name!r} is not a valid IRI: {error}") \
-                from None
+            raise InvalidRequest(
+                f"parameter {parameter.name!r} is not a valid IRI: {error}"
+            ) from None
     if kind == "alpha2":
         if not _ALPHA2.match(raw):
-            raise InvalidRequest(f"parameter {parameter.name!r} must be an ISO 3166-1 alpha-2 "
-                                 f"code such as ES, got {raw!r}")
+            raise InvalidRequest(
+                f"parameter {parameter.name!r} must be an ISO 3166-1 alpha-2 "
+                f"code such as ES, got {raw!r}"
+            )
         return ox.Literal(raw.upper())
     return ox.Literal(raw)
 
@@ -78,15 +86,18 @@ def _describe(entry: CatalogueQuery, request: Request) -> dict[str, Any]:
         "title": entry.title,
         "cq": entry.cq,
         "description": entry.description,
-        "parameters": [{"name": p.name, "description": p.description,
-                        "kind": parameter_kind(p)} for p in entry.parameters],
+        "parameters": [
+            {"name": p.name, "description": p.description, "kind": parameter_kind(p)}
+            for p in entry.parameters
+        ],
         "url": str(request.url_for(f"catalogue:{entry.name}")),
         "query": entry.text,
     }
 
 
-async def run(entry: CatalogueQuery, request: Request, settings: Settings,
-              backend: Backend) -> Response:
+async def run(
+    entry: CatalogueQuery, request: Request, settings: Settings, backend: Backend
+) -> Response:
     """Run one catalogue query with the request's parameters, in the negotiated format."""
     declared = {p.name: p for p in entry.parameters}
     values: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -95,8 +106,9 @@ async def run(entry: CatalogueQuery, request: Request, settings: Settings,
             continue
         if key not in declared:
             takes = ", ".join(declared) or "no parameters"
-            raise InvalidRequest(f"query {entry.name!r} has no parameter {key!r}; it takes: "
-                                 f"{takes} (and format)")
+            raise InvalidRequest(
+                f"query {entry.name!r} has no parameter {key!r}; it takes: {takes} (and format)"
+            )
     for name, parameter in declared.items():
         given = request.query_params.getlist(name)
         if len(given) > 1:
@@ -112,10 +124,16 @@ async def run(entry: CatalogueQuery, request: Request, settings: Settings,
     kind = _KIND_OF_FORM.get(info.form or "", Kind.SOLUTIONS)
     if choice.for_kind(kind) is None:
         raise NotAcceptable(kind)
-    result = await backend.query(QueryRequest(
-        query=text, info=info, formats=choice, timeout=settings.query_timeout,
-        max_results=settings.max_results, base_iri=settings.base_iri,
-    ))
+    result = await backend.query(
+        QueryRequest(
+            query=text,
+            info=info,
+            formats=choice,
+            timeout=settings.query_timeout,
+            max_results=settings.max_results,
+            base_iri=settings.base_iri,
+        )
+    )
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers["X-SPARQL-MaxRows"] = str(settings.max_results)
@@ -123,9 +141,11 @@ async def run(entry: CatalogueQuery, request: Request, settings: Settings,
 
 
 _FORMAT_PARAMETER = {
-    "name": "format", "in": "query", "required": False,
+    "name": "format",
+    "in": "query",
+    "required": False,
     "description": "Result format, overriding Accept: json, xml, csv, tsv (SELECT/ASK) or "
-                   "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type.",
+    "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type.",
     "schema": {"type": "string"},
 }
 
@@ -137,13 +157,21 @@ def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
         schema["format"] = "uri"
     elif kind == "alpha2":
         schema["pattern"] = "^[A-Za-z]{2}$"
-    return {"name": parameter.name, "in": "query", "required": False,
-            "description": parameter.description, "schema": schema}
+    return {
+        "name": parameter.name,
+        "in": "query",
+        "required": False,
+        "description": parameter.description,
+        "schema": schema,
+    }
 
 
 def _responses(entry: CatalogueQuery | None) -> dict[int | str, dict[str, Any]]:
-    kinds = [_KIND_OF_FORM.get(inspect_query(entry.text, PREFIXES).form or "", Kind.SOLUTIONS)] \
-        if entry is not None else [Kind.SOLUTIONS, Kind.GRAPH]
+    kinds = (
+        [_KIND_OF_FORM.get(inspect_query(entry.text, PREFIXES).form or "", Kind.SOLUTIONS)]
+        if entry is not None
+        else [Kind.SOLUTIONS, Kind.GRAPH]
+    )
     content = {f.media_type: {} for kind in kinds for f in formats_for(kind)}
     return {
         200: {"description": "The query's answer.", "content": content},
@@ -178,26 +206,35 @@ def router_for(settings: Settings) -> APIRouter:
         if entry.cq:
             description = f"{entry.cq}. {description}"
         router.add_api_route(
-            f"/queries/{entry.name}", _handler(entry), methods=["GET"],
-            name=f"catalogue:{entry.name}", summary=entry.title, description=description,
+            f"/queries/{entry.name}",
+            _handler(entry),
+            methods=["GET"],
+            name=f"catalogue:{entry.name}",
+            summary=entry.title,
+            description=description,
             responses=_responses(entry),
-            openapi_extra={"parameters": [*map(_openapi_parameter, entry.parameters),
-                                          _FORMAT_PARAMETER]},
+            openapi_extra={
+                "parameters": [*map(_openapi_parameter, entry.parameters), _FORMAT_PARAMETER]
+            },
         )
 
     names = list(catalogue)
 
-    @router.get("/queries/{name}", summary="Run a catalogue query by name",
-                responses=_responses(None),
-                description="Known names: " + (", ".join(names) or "none") + ".",
-                openapi_extra={"parameters": [_FORMAT_PARAMETER]})
+    @router.get(
+        "/queries/{name}",
+        summary="Run a catalogue query by name",
+        responses=_responses(None),
+        description="Known names: " + (", ".join(names) or "none") + ".",
+        openapi_extra={"parameters": [_FORMAT_PARAMETER]},
+    )
     async def run_by_name(name: str, request: Request) -> Response:
         """Run the named catalogue query; its own path documents its parameters."""
         entry = catalogue.get(name)
         if entry is None:
             return PlainTextResponse(
                 f"No catalogue query named {name!r}. Known: {', '.join(names) or 'none'}.\n",
-                status_code=404)
+                status_code=404,
+            )
         return await run(entry, request, request.app.state.settings, request.app.state.backend)
 
     return router

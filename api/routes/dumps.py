@@ -21,14 +21,14 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
-from icgraph import dumps as dump_files
-from icgraph import store as store_module
-from icgraph.config import Settings
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, RDF, XSD
 
 from api import linked_data as ld
 from api.deps import BackendDep, SettingsDep
+from icgraph import dumps as dump_files
+from icgraph import store as store_module
+from icgraph.config import Settings
 
 router = APIRouter(tags=["dumps and metadata"])
 
@@ -72,18 +72,26 @@ async def list_dumps(request: Request, settings: SettingsDep) -> Response:
     except NoDumps:
         return _no_dumps()
     files = [{**vars(f), "url": _file_url(request, f.name)} for f in manifest.files]
-    return JSONResponse({
-        "created": manifest.created,
-        "files": files,
-        "checksums": _file_url(request, dump_files.CHECKSUMS),
-        "catalog": str(request.url_for("catalog")),
-        "void": str(request.url_for("void")),
-    })
+    return JSONResponse(
+        {
+            "created": manifest.created,
+            "files": files,
+            "checksums": _file_url(request, dump_files.CHECKSUMS),
+            "catalog": str(request.url_for("catalog")),
+            "void": str(request.url_for("void")),
+        }
+    )
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump_file",
-                  responses={200: {"description": "The file, with Repr-Digest and ETag."},
-                             404: {"description": "No such dump; the body lists the files."}})
+@router.api_route(
+    "/dumps/{name}",
+    methods=["GET", "HEAD"],
+    name="dump_file",
+    responses={
+        200: {"description": "The file, with Repr-Digest and ETag."},
+        404: {"description": "No such dump; the body lists the files."},
+    },
+)
 async def dump_file(name: str, request: Request, settings: SettingsDep) -> Response:
     """Download one dump file (icgraph.nq, .ttl, .nt, .jsonld) or SHA256SUMS."""
     try:
@@ -96,11 +104,12 @@ async def dump_file(name: str, request: Request, settings: SettingsDep) -> Respo
     entry = manifest.file(name)
     if entry is None:
         known = ", ".join([*(f.name for f in manifest.files), dump_files.CHECKSUMS])
-        return PlainTextResponse(f"No dump named {name!r}; there are: {known}.\n",
-                                 status_code=404)
+        return PlainTextResponse(f"No dump named {name!r}; there are: {known}.\n", status_code=404)
     digest = base64.b64encode(bytes.fromhex(entry.sha256)).decode("ascii")
     return FileResponse(
-        folder / name, media_type=entry.media_type, filename=name,
+        folder / name,
+        media_type=entry.media_type,
+        filename=name,
         headers={"Repr-Digest": f"sha-256=:{digest}:", "ETag": f'"{entry.sha256}"'},
     )
 
@@ -108,8 +117,13 @@ async def dump_file(name: str, request: Request, settings: SettingsDep) -> Respo
 async def metadata_graph(request: Request, settings: Settings, backend: BackendDep) -> Graph:
     """The metadata graph of the store, with the dumps' sizes and checksums added."""
     graph_iri = settings.base_iri + "graph/metadata"
-    result = await ld.construct(backend, ld.graph_query(graph_iri), ld.RDF_FORMATS[3],
-                                settings.query_timeout, settings.max_results)
+    result = await ld.construct(
+        backend,
+        ld.graph_query(graph_iri),
+        ld.RDF_FORMATS[3],
+        settings.query_timeout,
+        settings.max_results,
+    )
     graph = Graph()
     graph.parse(data=result.body.decode("utf-8"), format="nt")
     graph.bind("void", "http://rdfs.org/ns/void#")
@@ -125,7 +139,9 @@ async def metadata_graph(request: Request, settings: Settings, backend: BackendD
         distribution = URIRef(settings.base_iri + "dumps/" + entry.name)
         if (distribution, RDF.type, DCAT.Distribution) not in graph:
             continue
-        graph.add((distribution, DCAT.byteSize, Literal(entry.bytes, datatype=XSD.nonNegativeInteger)))
+        graph.add(
+            (distribution, DCAT.byteSize, Literal(entry.bytes, datatype=XSD.nonNegativeInteger))
+        )
         checksum = BNode()
         graph.add((distribution, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
@@ -144,9 +160,15 @@ async def _metadata_answer(request: Request, settings: Settings, backend: Backen
 
 
 _META_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The dataset description (Turtle, JSON-LD, RDF/XML, N-Triples).",
-          "content": {"text/turtle": {}, "application/ld+json": {}, "application/rdf+xml": {},
-                      "application/n-triples": {}}},
+    200: {
+        "description": "The dataset description (Turtle, JSON-LD, RDF/XML, N-Triples).",
+        "content": {
+            "text/turtle": {},
+            "application/ld+json": {},
+            "application/rdf+xml": {},
+            "application/n-triples": {},
+        },
+    },
     406: {"description": "None of the formats the client accepts can be produced."},
 }
 
@@ -158,8 +180,7 @@ async def void(request: Request, settings: SettingsDep, backend: BackendDep) -> 
 
 
 @router.get("/.well-known/void", responses=_META_RESPONSES)
-async def well_known_void(request: Request, settings: SettingsDep,
-                          backend: BackendDep) -> Response:
+async def well_known_void(request: Request, settings: SettingsDep, backend: BackendDep) -> Response:
     """The VoID description at its well-known address (same document as /void)."""
     return await _metadata_answer(request, settings, backend)
 

@@ -26,16 +26,16 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from icgraph import report
-from icgraph.catalogue import CatalogueQuery, load_catalogue
-from icgraph.config import Settings
-from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
-from icgraph.query import bind_values
 
 from api.backends.base import Backend, QueryRequest
 from api.deps import BackendDep, SettingsDep
 from api.formats import BY_NAME, Choice
 from api.query_text import inspect_query
+from icgraph import report
+from icgraph.catalogue import CatalogueQuery, load_catalogue
+from icgraph.config import Settings
+from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
+from icgraph.query import bind_values
 
 router = APIRouter(tags=["pages"])
 
@@ -65,8 +65,9 @@ async def select(backend: Backend, settings: Settings, query: str) -> list[dict[
         )
     )
     answer = json.loads(result.body)
-    return [{name: term["value"] for name, term in row.items()}
-            for row in answer["results"]["bindings"]]
+    return [
+        {name: term["value"] for name, term in row.items()} for row in answer["results"]["bindings"]
+    ]
 
 
 def _iri(value: str) -> str:
@@ -75,15 +76,20 @@ def _iri(value: str) -> str:
 
 def _string(value: str) -> str:
     """A SPARQL string literal holding ``value`` exactly."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
 def href(iri: str) -> str:
     """Where a page links an IRI: its page on this server when the graph mints it."""
     if iri.startswith(BASE):
-        return "/" + iri[len(BASE):]
+        return "/" + iri[len(BASE) :]
     return iri
 
 
@@ -91,7 +97,7 @@ def curie(iri: str) -> str:
     """``icg:Institution`` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -156,13 +162,19 @@ async def home(request: Request, settings: SettingsDep, backend: BackendDep) -> 
         ("triples", _int(figures_row.get("triples"))),
     ]
     states = [
-        {"code": row["code"], "label": row["label"], "iri": row["state"],
-         "city": row.get("city"), "practices": _int(row.get("practices")),
-         "elements": len(report.ELEMENTS) - _int(row.get("gaps"))}
+        {
+            "code": row["code"],
+            "label": row["label"],
+            "iri": row["state"],
+            "city": row.get("city"),
+            "practices": _int(row.get("practices")),
+            "elements": len(report.ELEMENTS) - _int(row.get("gaps")),
+        }
         for row in await select(backend, settings, _STATES)
     ]
     return TEMPLATES.TemplateResponse(
-        request, "home.html.j2",
+        request,
+        "home.html.j2",
         {"figures": figures, "states": states, "element_count": len(report.ELEMENTS)},
     )
 
@@ -286,18 +298,28 @@ def _scorecard(missing: set[str], rows: Iterable[Mapping[str, str]]) -> list[Cel
         evidence.setdefault(key, {})[row["evidence"]] = Link(row["evidence"], row["evidenceLabel"])
         if "practice" in row:
             practices.setdefault(key, {})[row["practice"]] = (
-                _int(row.get("ordinal")), Link(row["practice"], row["practiceLabel"]))
+                _int(row.get("ordinal")),
+                Link(row["practice"], row["practiceLabel"]),
+            )
     cells = []
     for element in report.ELEMENTS:
         key = str(element.iri)
         found = sorted(evidence.get(key, {}).values(), key=lambda n: (n.label.lower(), n.iri))
         present = key not in missing
-        cells.append(Cell(
-            element, present, found,
-            [link for _, link in sorted(practices.get(key, {}).values(),
-                                        key=lambda p: (p[0], p[1].iri))],
-            disagrees=present != bool(found),
-        ))
+        cells.append(
+            Cell(
+                element,
+                present,
+                found,
+                [
+                    link
+                    for _, link in sorted(
+                        practices.get(key, {}).values(), key=lambda p: (p[0], p[1].iri)
+                    )
+                ],
+                disagrees=present != bool(found),
+            )
+        )
     return cells
 
 
@@ -312,8 +334,10 @@ def _items(rows: Iterable[Mapping[str, str]]) -> tuple[list[Item], list[Item]]:
         if "roleLabel" in row:
             item.roles.add(row["roleLabel"])
     ordered = sorted(items.values(), key=lambda i: (i.node.label.lower(), i.node.iri))
-    return ([i for i in ordered if i.kind == "instrument"],
-            [i for i in ordered if i.kind == "actor"])
+    return (
+        [i for i in ordered if i.kind == "instrument"],
+        [i for i in ordered if i.kind == "actor"],
+    )
 
 
 def _practices(rows: Iterable[Mapping[str, str]]) -> list[Practice]:
@@ -321,11 +345,14 @@ def _practices(rows: Iterable[Mapping[str, str]]) -> list[Practice]:
     for row in rows:
         practice = found.get(row["practice"])
         if practice is None:
-            section = (Link(row["section"], row.get("sectionLabel", row["section"]))
-                       if "section" in row else None)
+            section = (
+                Link(row["section"], row.get("sectionLabel", row["section"]))
+                if "section" in row
+                else None
+            )
             practice = found[row["practice"]] = Practice(
-                Link(row["practice"], row["label"]), _int(row.get("ordinal")), row["quote"],
-                section)
+                Link(row["practice"], row["label"]), _int(row.get("ordinal")), row["quote"], section
+            )
         if "channel" in row:
             practice.channel = Link(row["channel"], row["channelLabel"])
         if "direction" in row:
@@ -346,7 +373,8 @@ async def state_page(
     rows = await select(backend, settings, bind_values(_STATE, {"state": bound})) if bound else []
     if bound is None or not rows:
         return TEMPLATES.TemplateResponse(
-            request, "state.html.j2", {"state": None, "code": code}, status_code=404)
+            request, "state.html.j2", {"state": None, "code": code}, status_code=404
+        )
     node: ox.NamedNode = bound
 
     def narrowed(query: str) -> str:
@@ -358,27 +386,41 @@ async def state_page(
         "practices": report.PRACTICE_QUERY,
     }
     missing_rows, evidence_rows, node_rows, practice_rows, gap_rows = await asyncio.gather(
-        *(select(backend, settings, q) for q in (
-            narrowed(_MISSING), evidence_query, narrowed(_NODES), narrowed(_PRACTICES),
-            narrowed(_GAPS))))
+        *(
+            select(backend, settings, q)
+            for q in (
+                narrowed(_MISSING),
+                evidence_query,
+                narrowed(_NODES),
+                narrowed(_PRACTICES),
+                narrowed(_GAPS),
+            )
+        )
+    )
     cells = _scorecard({r["element"] for r in missing_rows}, evidence_rows)
     instruments, actors = _items(node_rows)
     practices = _practices(practice_rows)
-    gaps = sorted((Link(r["recommendation"], r["label"]) for r in gap_rows),
-                  key=lambda link: (_int(link.iri.rsplit("/", 1)[-1]), link.iri))
-    return TEMPLATES.TemplateResponse(request, "state.html.j2", {
-        "state": Link(node.value, info["label"]),
-        "code": info["code"],
-        "alpha3": info.get("alpha3"),
-        "wikidata": info.get("wikidata"),
-        "city": info.get("city"),
-        "cells": cells,
-        "instruments": instruments,
-        "actors": actors,
-        "multilevel": [p for p in practices if p.channel is not None],
-        "practices": practices,
-        "gaps": gaps,
-    })
+    gaps = sorted(
+        (Link(r["recommendation"], r["label"]) for r in gap_rows),
+        key=lambda link: (_int(link.iri.rsplit("/", 1)[-1]), link.iri),
+    )
+    return TEMPLATES.TemplateResponse(
+        request,
+        "state.html.j2",
+        {
+            "state": Link(node.value, info["label"]),
+            "code": info["code"],
+            "alpha3": info.get("alpha3"),
+            "wikidata": info.get("wikidata"),
+            "city": info.get("city"),
+            "cells": cells,
+            "instruments": instruments,
+            "actors": actors,
+            "multilevel": [p for p in practices if p.channel is not None],
+            "practices": practices,
+            "gaps": gaps,
+        },
+    )
 
 
 # --- Label search -------------------------------------------------------------------------------
@@ -398,7 +440,7 @@ LIMIT {SEARCH_LIMIT * 2}"""
 def _kind(iri: str) -> str:
     """What a result is, read from its IRI: ``state``, ``actor``, ``ontology term``..."""
     if iri.startswith(str(ID)):
-        return iri[len(str(ID)):].split("/", 1)[0]
+        return iri[len(str(ID)) :].split("/", 1)[0]
     return "ontology term"
 
 
@@ -419,16 +461,25 @@ async def search(
 
         def rank(row: dict[str, str]) -> tuple[int, str, str]:
             label = row["label"].lower()
-            return (0 if label == lowered else 1 if label.startswith(lowered) else 2,
-                    label, row["node"])
+            return (
+                0 if label == lowered else 1 if label.startswith(lowered) else 2,
+                label,
+                row["node"],
+            )
 
         results = [
-            {"iri": r["node"], "href": href(r["node"]), "label": r["label"],
-             "kind": _kind(r["node"]), "property": r["property"]}
+            {
+                "iri": r["node"],
+                "href": href(r["node"]),
+                "label": r["label"],
+                "kind": _kind(r["node"]),
+                "property": r["property"],
+            }
             for r in sorted(seen.values(), key=rank)[:SEARCH_LIMIT]
         ]
     return TEMPLATES.TemplateResponse(
-        request, "search.html.j2",
+        request,
+        "search.html.j2",
         {"q": needle, "results": results, "limit": SEARCH_LIMIT},
     )
 
@@ -468,9 +519,15 @@ async def editor(request: Request, settings: SettingsDep) -> HTMLResponse:
     """A SPARQL editor with the catalogue queries as ready tabs."""
     catalogue = load_catalogue(settings.queries_dir)
     tabs = [
-        {"name": entry.name, "title": entry.title, "cq": entry.cq,
-         "description": entry.description, "query": editor_text(entry)}
+        {
+            "name": entry.name,
+            "title": entry.title,
+            "cq": entry.cq,
+            "description": entry.description,
+            "query": editor_text(entry),
+        }
         for entry in catalogue.values()
     ]
     return TEMPLATES.TemplateResponse(
-        request, "editor.html.j2", {"tabs": tabs, "prefixes": PREFIXES})
+        request, "editor.html.j2", {"tabs": tabs, "prefixes": PREFIXES}
+    )

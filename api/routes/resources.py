@@ -23,21 +23,28 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
-from icgraph import ontology_docs
-from icgraph.config import Settings
 
 from api import linked_data as ld
 from api.deps import BackendDep, SettingsDep
+from icgraph import ontology_docs
+from icgraph.config import Settings
 
 router = APIRouter(tags=["linked data"])
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 
 _OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The resource's description: HTML for browsers, or Turtle, JSON-LD, "
-                         "RDF/XML or N-Triples by Accept or by file extension.",
-          "content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {},
-                      "application/rdf+xml": {}, "application/n-triples": {}}},
+    200: {
+        "description": "The resource's description: HTML for browsers, or Turtle, JSON-LD, "
+        "RDF/XML or N-Triples by Accept or by file extension.",
+        "content": {
+            "text/html": {},
+            "text/turtle": {},
+            "application/ld+json": {},
+            "application/rdf+xml": {},
+            "application/n-triples": {},
+        },
+    },
     404: {"description": "The graph says nothing about this IRI (an HTML page for browsers)."},
     406: {"description": "None of the formats the client accepts can be produced."},
 }
@@ -63,8 +70,11 @@ def _not_found(request: Request, want: ld.Wanted | None, iri: str) -> Response:
     headers = {"Vary": "Accept"} if want is None or want.negotiated else {}
     if want is not None and want.html:
         return templates.TemplateResponse(
-            request, "not_found.html.j2", {"iri": iri, "path": request.url.path},
-            status_code=404, headers=headers,
+            request,
+            "not_found.html.j2",
+            {"iri": iri, "path": request.url.path},
+            status_code=404,
+            headers=headers,
         )
     return PlainTextResponse(
         f"Not found: the graph says nothing about <{iri}>.\n", status_code=404, headers=headers
@@ -76,8 +86,9 @@ def _want(request: Request, ext: str | None) -> ld.Wanted:
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], responses=_RESPONSES)
-async def resource(path: str, request: Request, settings: SettingsDep,
-                   backend: BackendDep) -> Response:
+async def resource(
+    path: str, request: Request, settings: SettingsDep, backend: BackendDep
+) -> Response:
     """Describe one resource of the graph (HTML or RDF, by Accept or extension); 200, no 303."""
     stem, ext = _split_extension(path)
     want = _want(request, ext)
@@ -92,18 +103,24 @@ async def resource(path: str, request: Request, settings: SettingsDep,
         if page is None:
             return _not_found(request, want, iri)
         return templates.TemplateResponse(
-            request, "resource.html.j2",
-            {"page": page, "alternates": ld.alternates(document_path, "html"),
-             "sparql": _sparql_link(ref)},
+            request,
+            "resource.html.j2",
+            {
+                "page": page,
+                "alternates": ld.alternates(document_path, "html"),
+                "sparql": _sparql_link(ref),
+            },
             headers=_headers(want, document_path),
         )
     assert want.rdf is not None
-    result = await ld.construct(backend, ld.description_query(ref), want.rdf,
-                                settings.query_timeout, settings.max_results)
+    result = await ld.construct(
+        backend, ld.description_query(ref), want.rdf, settings.query_timeout, settings.max_results
+    )
     if _empty(result.body, want.rdf.name):
         return _not_found(request, want, iri)
-    return Response(result.body, media_type=want.rdf.media_type,
-                    headers=_headers(want, document_path))
+    return Response(
+        result.body, media_type=want.rdf.media_type, headers=_headers(want, document_path)
+    )
 
 
 def _sparql_link(ref: str) -> str:
@@ -112,8 +129,12 @@ def _sparql_link(ref: str) -> str:
     return "/sparql?query=" + quote(f"DESCRIBE {ref}") + "&format=turtle"
 
 
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-               "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def _empty(body: bytes, fmt: str) -> bool:
@@ -126,8 +147,14 @@ def _empty(body: bytes, fmt: str) -> bool:
 
 # --- the ontology -------------------------------------------------------------------------------
 
-async def _ontology_answer(request: Request, settings: Settings, backend: BackendDep,
-                           ext: str | None, document_path: str = "/ontology") -> Response:
+
+async def _ontology_answer(
+    request: Request,
+    settings: Settings,
+    backend: BackendDep,
+    ext: str | None,
+    document_path: str = "/ontology",
+) -> Response:
     want = _want(request, ext)
     if want.html:
         try:
@@ -136,12 +163,18 @@ async def _ontology_answer(request: Request, settings: Settings, backend: Backen
             return _not_found(request, want, settings.base_iri + "ontology")
         return HTMLResponse(html, headers=_headers(want, document_path))
     assert want.rdf is not None
-    result = await ld.construct(backend, ld.graph_query(settings.base_iri + "graph/ontology"),
-                                want.rdf, settings.query_timeout, settings.max_results)
+    result = await ld.construct(
+        backend,
+        ld.graph_query(settings.base_iri + "graph/ontology"),
+        want.rdf,
+        settings.query_timeout,
+        settings.max_results,
+    )
     if _empty(result.body, want.rdf.name):
         return _not_found(request, want, settings.base_iri + "ontology")
-    return Response(result.body, media_type=want.rdf.media_type,
-                    headers=_headers(want, document_path))
+    return Response(
+        result.body, media_type=want.rdf.media_type, headers=_headers(want, document_path)
+    )
 
 
 @router.api_route("/ontology", methods=["GET", "HEAD"], responses=_RESPONSES)
@@ -151,8 +184,9 @@ async def ontology(request: Request, settings: SettingsDep, backend: BackendDep)
 
 
 @router.api_route("/ontology.{ext}", methods=["GET", "HEAD"], responses=_RESPONSES)
-async def ontology_document(ext: str, request: Request, settings: SettingsDep,
-                            backend: BackendDep) -> Response:
+async def ontology_document(
+    ext: str, request: Request, settings: SettingsDep, backend: BackendDep
+) -> Response:
     """The ontology in the format its extension names (html, ttl, jsonld, rdf, nt)."""
     if ext not in ld.EXTENSIONS:
         return _not_found(request, None, settings.base_iri + f"ontology.{ext}")
@@ -169,8 +203,9 @@ async def ontology_changelog(settings: SettingsDep) -> Response:
 
 
 @router.api_route("/ontology/{version}", methods=["GET", "HEAD"], responses=_RESPONSES)
-async def ontology_version(version: str, request: Request, settings: SettingsDep,
-                           backend: BackendDep) -> Response:
+async def ontology_version(
+    version: str, request: Request, settings: SettingsDep, backend: BackendDep
+) -> Response:
     """The ontology by its owl:versionIRI (only the version this server publishes)."""
     stem, ext = _split_extension(version)
     wanted_iri = settings.base_iri + "ontology/" + stem

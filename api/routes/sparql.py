@@ -12,16 +12,16 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from icgraph.config import Settings
-from icgraph.errors import QueryRefused
-from icgraph.namespaces import PREFIXES
 
+from api import service_description
 from api.backends.base import Backend, NotAcceptable, QueryRequest
 from api.errors import InvalidRequest, ProtocolError
 from api.formats import Format, Kind, choose
 from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
-from api import service_description
 from api.query_text import inspect_query
+from icgraph.config import Settings
+from icgraph.errors import QueryRefused
+from icgraph.namespaces import PREFIXES
 
 router = APIRouter(tags=["sparql"])
 
@@ -33,30 +33,52 @@ _KIND_OF_FORM = {
 }
 
 _COMMON_PARAMETERS: list[dict[str, Any]] = [
-    {"name": "default-graph-uri", "in": "query", "required": False,
-     "description": "A graph of the default graph (repeatable); overrides FROM. Without it "
-                    "and without FROM, the default graph is the union of all named graphs.",
-     "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
-     "style": "form", "explode": True},
-    {"name": "named-graph-uri", "in": "query", "required": False,
-     "description": "A named graph of the dataset (repeatable); overrides FROM NAMED.",
-     "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
-     "style": "form", "explode": True},
-    {"name": "format", "in": "query", "required": False,
-     "description": "Result format, overriding Accept: json, xml, csv, tsv, turtle, "
-                    "ntriples, jsonld, rdfxml, or a media type.",
-     "schema": {"type": "string"}},
-    {"name": "timeout", "in": "query", "required": False,
-     "description": "Seconds the query may run; capped by the server's limit.",
-     "schema": {"type": "number", "exclusiveMinimum": 0}},
+    {
+        "name": "default-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A graph of the default graph (repeatable); overrides FROM. Without it "
+        "and without FROM, the default graph is the union of all named graphs.",
+        "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "named-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A named graph of the dataset (repeatable); overrides FROM NAMED.",
+        "schema": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "Result format, overriding Accept: json, xml, csv, tsv, turtle, "
+        "ntriples, jsonld, rdfxml, or a media type.",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "timeout",
+        "in": "query",
+        "required": False,
+        "description": "Seconds the query may run; capped by the server's limit.",
+        "schema": {"type": "number", "exclusiveMinimum": 0},
+    },
 ]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
-                         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML), or the "
-                         "service description. A header X-SPARQL-MaxRows says the results "
-                         "were cut at the server's result cap."},
-    400: {"description": "Malformed request or query syntax error (with line and column), "
-                         "or a SERVICE endpoint that is not allowed."},
+    200: {
+        "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+        "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML), or the "
+        "service description. A header X-SPARQL-MaxRows says the results "
+        "were cut at the server's result cap."
+    },
+    400: {
+        "description": "Malformed request or query syntax error (with line and column), "
+        "or a SERVICE endpoint that is not allowed."
+    },
     403: {"description": "SPARQL Update: this endpoint is read-only."},
     406: {"description": "No acceptable result format."},
     413: {"description": "Request body over the server's cap."},
@@ -65,9 +87,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 _GET_OPENAPI: dict[str, Any] = {
     "parameters": [
-        {"name": "query", "in": "query", "required": False,
-         "description": "The SPARQL query. Without it, the service description is returned.",
-         "schema": {"type": "string"}},
+        {
+            "name": "query",
+            "in": "query",
+            "required": False,
+            "description": "The SPARQL query. Without it, the service description is returned.",
+            "schema": {"type": "string"},
+        },
         *_COMMON_PARAMETERS,
     ],
 }
@@ -77,14 +103,18 @@ _POST_OPENAPI: dict[str, Any] = {
         "required": True,
         "content": {
             "application/x-www-form-urlencoded": {
-                "schema": {"type": "object", "required": ["query"],
-                           "properties": {"query": {"type": "string"},
-                                          "default-graph-uri": {"type": "array",
-                                                                "items": {"type": "string"}},
-                                          "named-graph-uri": {"type": "array",
-                                                              "items": {"type": "string"}},
-                                          "format": {"type": "string"},
-                                          "timeout": {"type": "number"}}}},
+                "schema": {
+                    "type": "object",
+                    "required": ["query"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "format": {"type": "string"},
+                        "timeout": {"type": "number"},
+                    },
+                }
+            },
             "application/sparql-query": {"schema": {"type": "string"}},
         },
     },
@@ -140,8 +170,9 @@ async def sparql_other(request: Request) -> Response:
 # The W3C manifest and some clients use a trailing slash; answer there too, undocumented.
 router.add_api_route("/sparql/", sparql_get, methods=["GET"], include_in_schema=False)
 router.add_api_route("/sparql/", sparql_post, methods=["POST"], include_in_schema=False)
-router.add_api_route("/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"],
-                     include_in_schema=False)
+router.add_api_route(
+    "/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"], include_in_schema=False
+)
 
 
 async def _answer(
@@ -210,9 +241,7 @@ async def _service_description(
         setattr(state, _STATS_LOCK, asyncio.Lock())
     async with getattr(state, _STATS_LOCK):
         if getattr(state, "sd_stats", None) is None:
-            state.sd_stats = await service_description.statistics(
-                backend, settings.query_timeout
-            )
+            state.sd_stats = await service_description.statistics(backend, settings.query_timeout)
     endpoint = str(request.url.replace(query=""))
     graph = service_description.describe(
         endpoint, state.sd_stats, federated=bool(settings.service_allowlist)

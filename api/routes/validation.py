@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep
+from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.load import parse_file
-from starlette.concurrency import run_in_threadpool
-
-from api.deps import SettingsDep
-from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 
 router = APIRouter(tags=["validation"])
 
@@ -101,7 +101,9 @@ def negotiate(accept: str | None, format_key: str | None) -> str:
         for name, media_type, aliases in REPORT_FORMATS:
             if key in (name, media_type, *aliases) or (name == "turtle" and key == "ttl"):
                 return name
-        raise NotAcceptableReport(f"unknown report format {format_key!r}; use one of: {_available()}")
+        raise NotAcceptableReport(
+            f"unknown report format {format_key!r}; use one of: {_available()}"
+        )
     if not accept or not accept.strip():
         return REPORT_FORMATS[0][0]
     ranges = _accept_ranges(accept)
@@ -120,7 +122,9 @@ def negotiate(accept: str | None, format_key: str | None) -> str:
             if best is None or rank > best:
                 best, chosen = rank, name
     if chosen is None:
-        raise NotAcceptableReport(f"No acceptable format for a validation report. Ask for one of: {_available()}.")
+        raise NotAcceptableReport(
+            f"No acceptable format for a validation report. Ask for one of: {_available()}."
+        )
     return chosen
 
 
@@ -132,7 +136,9 @@ def _answer(card: report_module.Scorecard, fmt: str) -> Response:
     media_type = report_module.MEDIA_TYPES[fmt]
     if fmt in ("turtle", "csv", "html", "json", "svg"):
         media_type += "; charset=utf-8"
-    return Response(report_module.render(card, fmt), media_type=media_type, headers={"Vary": "Accept"})
+    return Response(
+        report_module.render(card, fmt), media_type=media_type, headers={"Vary": "Accept"}
+    )
 
 
 # --- GET /validation -----------------------------------------------------------------------------
@@ -141,7 +147,10 @@ _LOCK = threading.Lock()
 
 
 def _shapes_fingerprint(settings: Settings) -> tuple[tuple[str, int, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(settings.shapes_dir.glob("*.ttl")))
+    return tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(settings.shapes_dir.glob("*.ttl"))
+    )
 
 
 def _current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
@@ -162,8 +171,10 @@ def _current_scorecard(request: Request, settings: Settings) -> report_module.Sc
     "/validation",
     summary="The validation report of the served graph",
     responses={
-        200: {"description": "The SHACL validation report (Turtle), the scorecard (JSON, CSV, "
-                             "HTML) or its heatmap (SVG, PNG)."},
+        200: {
+            "description": "The SHACL validation report (Turtle), the scorecard (JSON, CSV, "
+            "HTML) or its heatmap (SVG, PNG)."
+        },
         406: {"description": "No acceptable format."},
         503: {"description": "No graph has been published."},
     },
@@ -183,15 +194,19 @@ def _input_format(content_type: str | None) -> ox.RdfFormat:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if not media_type:
         raise UnsupportedMediaType(
-            f"Missing Content-Type; send RDF as one of: {', '.join(INPUT_FORMATS)}")
+            f"Missing Content-Type; send RDF as one of: {', '.join(INPUT_FORMATS)}"
+        )
     fmt = INPUT_FORMATS.get(media_type)
     if fmt is None:
         raise UnsupportedMediaType(
-            f"Unsupported media type {media_type!r}; send RDF as one of: {', '.join(INPUT_FORMATS)}")
+            f"Unsupported media type {media_type!r}; send RDF as one of: {', '.join(INPUT_FORMATS)}"
+        )
     return fmt
 
 
-def _validate_user_rdf(body: bytes, fmt: ox.RdfFormat, settings: Settings) -> report_module.Scorecard:
+def _validate_user_rdf(
+    body: bytes, fmt: ox.RdfFormat, settings: Settings
+) -> report_module.Scorecard:
     graph = parse_file(Path("request body"), data=body, fmt=fmt)
     return report_module.for_user_graph(graph, settings)
 
@@ -218,7 +233,9 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > settings.max_body_bytes:
-            raise BodyTooLarge(f"request body too large: the limit is {settings.max_body_bytes} bytes")
+            raise BodyTooLarge(
+                f"request body too large: the limit is {settings.max_body_bytes} bytes"
+            )
     try:
         card = await asyncio.to_thread(_validate_user_rdf, bytes(body), rdf_format, settings)
     except InputError as error:

@@ -23,7 +23,13 @@ from .config import Settings
 from .dumps import dumps_dir, write_dumps
 from .errors import BuildRefused
 from .load import Sources, read_sources, to_oxigraph
-from .namespaces import INFERRED_GRAPH, METADATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VALIDATION_GRAPH
+from .namespaces import (
+    INFERRED_GRAPH,
+    METADATA_GRAPH,
+    ONTOLOGY_GRAPH,
+    SHAPES_GRAPH,
+    VALIDATION_GRAPH,
+)
 from .reason import reason
 from .validate import ValidationResult, validate
 
@@ -55,7 +61,11 @@ def _step(name: str, timings: dict[str, float], progress: Progress | None) -> It
 
 
 def check(
-    sources: Sources, timings: dict[str, float], progress: Progress | None = None, *, gate_only: bool = False
+    sources: Sources,
+    timings: dict[str, float],
+    progress: Progress | None = None,
+    *,
+    gate_only: bool = False,
 ) -> tuple[Graph, ValidationResult]:
     """Reason and validate; return the inferred graph and the validation result.
 

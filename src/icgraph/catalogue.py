@@ -71,7 +71,11 @@ def parse_entry(path: Path) -> CatalogueQuery:
 
 def load_catalogue(folder: Path) -> dict[str, CatalogueQuery]:
     """Every query of the catalogue by name, in file-name order."""
-    return {path.stem: parse_entry(path) for path in sorted(folder.glob("*.rq")) if _NAME.match(path.stem)}
+    return {
+        path.stem: parse_entry(path)
+        for path in sorted(folder.glob("*.rq"))
+        if _NAME.match(path.stem)
+    }
 
 
 def get_query(folder: Path, name: str) -> CatalogueQuery:
@@ -79,5 +83,7 @@ def get_query(folder: Path, name: str) -> CatalogueQuery:
     catalogue = load_catalogue(folder)
     if name not in catalogue:
         known = ", ".join(catalogue) or "none"
-        raise UnknownQueryError(f"no catalogue query named {name!r} (known: {known})", source=folder)
+        raise UnknownQueryError(
+            f"no catalogue query named {name!r} (known: {known})", source=folder
+        )
     return catalogue[name]

@@ -66,12 +66,16 @@ def build() -> None:
     settings = get_settings()
     result = run_build(settings, progress=_progress)
     total = sum(result.timings.values())
-    err.print(f"published {result.total_triples} triples in {len(result.graph_sizes)} graphs "
-              f"to {settings.store} in {total:.2f} s")
+    err.print(
+        f"published {result.total_triples} triples in {len(result.graph_sizes)} graphs "
+        f"to {settings.store} in {total:.2f} s"
+    )
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True
+)
 @handles_errors
 def validate(fmt: str) -> None:
     """Validate the sources with the SHACL shapes (exit 0 conforms, 1 does not, 2 error)."""
@@ -107,10 +111,19 @@ def _read_query(spec: str, settings: Settings) -> tuple[str, str]:
 
 @main.command()
 @click.argument("query")
-@click.option("--format", "fmt", default=None,
-              help="json, csv, tsv or xml for SELECT/ASK; turtle, ntriples, jsonld or rdfxml for graphs.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a catalogue query's parameter, e.g. --param state=ES.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="json, csv, tsv or xml for SELECT/ASK; turtle, ntriples, jsonld or rdfxml for graphs.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a catalogue query's parameter, e.g. --param state=ES.",
+)
 @handles_errors
 def query(query: str, fmt: str | None, params: tuple[str, ...]) -> None:
     """Run QUERY: a .rq file, '-' for stdin, or a catalogue name (see 'icgraph catalogue')."""
@@ -126,7 +139,9 @@ def query(query: str, fmt: str | None, params: tuple[str, ...]) -> None:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise InputError(f"--param wants NAME=VALUE, got {item!r}")
-        bindings[name] = ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
+        bindings[name] = (
+            ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
+        )
     result = execute(store.open_read_only(settings.store), text, source=where, values=bindings)
     if fmt is None:
         fmt = "turtle" if isinstance(result, ox.QueryTriples) else "csv"
@@ -145,13 +160,26 @@ def catalogue() -> None:
         click.echo(f"{entry.name:<32} {entry.cq:<5} {entry.title}")
 
 
-EXPORT_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG", "turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
+EXPORT_FORMATS = {
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "turtle": "TURTLE",
+    "ntriples": "N_TRIPLES",
+    "jsonld": "JSON_LD",
+}
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write; standard output if omitted.")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write; standard output if omitted.",
+)
 @handles_errors
 def export(fmt: str, output: Path | None) -> None:
     """Export the published graph (N-Quads and TriG keep the named graphs)."""
@@ -166,8 +194,15 @@ def export(fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, help="Folder to write the report files to.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder to write the report files to.",
+)
 @handles_errors
 def report(out_dir: Path) -> None:
     """Write the framework-completeness report: Turtle, JSON, CSV, HTML scorecard, heatmap."""
@@ -178,8 +213,15 @@ def report(out_dir: Path) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("figures"), show_default=True, help="Folder to write the figures to.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("figures"),
+    show_default=True,
+    help="Folder to write the figures to.",
+)
 @handles_errors
 def figures(out_dir: Path) -> None:
     """Write the research figures (PNG and SVG) that the notebooks show."""
@@ -212,8 +254,13 @@ def serve(host: str | None, port: int | None) -> None:
         os.environ["ICGRAPH_HOST"] = host
     if port:
         os.environ["ICGRAPH_PORT"] = str(port)
-    uvicorn.run("api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

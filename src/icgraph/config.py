@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing import Annotated
 
 #: The checkout this package lives in (``src/icgraph`` -> repository root).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ICGRAPH_", extra="ignore")
 
-    root: Path = Field(PROJECT_ROOT, description="Folder holding ontology/, data/, shapes/, queries/.")
+    root: Path = Field(
+        PROJECT_ROOT, description="Folder holding ontology/, data/, shapes/, queries/."
+    )
     store_path: Path | None = Field(None, description="On-disk store; default <root>/var/store.")
     base_iri: str = Field("https://w3id.org/icgraph/", description="Base of every minted IRI.")
 
@@ -39,7 +41,8 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     result_cache_bytes: int = Field(
-        64 * 2**20, ge=0,
+        64 * 2**20,
+        ge=0,
         description="Bytes of serialised answers kept for repeated queries (the store is read-only); 0 turns it off.",
     )
     backend: str = Field("embedded", description="'embedded' (pyoxigraph) or 'remote'.")

@@ -40,10 +40,15 @@ class DumpFormat:
 FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("icgraph.nq", "nquads", "application/n-quads", "N-Quads, with the named graphs"),
     DumpFormat("icgraph.ttl", "turtle", "text/turtle", "Turtle, the union of the named graphs"),
-    DumpFormat("icgraph.nt", "ntriples", "application/n-triples",
-               "N-Triples, the union of the named graphs"),
-    DumpFormat("icgraph.jsonld", "jsonld", "application/ld+json",
-               "JSON-LD, the union of the named graphs"),
+    DumpFormat(
+        "icgraph.nt",
+        "ntriples",
+        "application/n-triples",
+        "N-Triples, the union of the named graphs",
+    ),
+    DumpFormat(
+        "icgraph.jsonld", "jsonld", "application/ld+json", "JSON-LD, the union of the named graphs"
+    ),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 
@@ -73,8 +78,11 @@ class Manifest:
         return next((f for f in self.files if f.name == name), None)
 
     def to_json(self) -> dict[str, object]:
-        return {"store_version": self.store_version, "created": self.created,
-                "files": [asdict(f) for f in self.files]}
+        return {
+            "store_version": self.store_version,
+            "created": self.created,
+            "files": [asdict(f) for f in self.files],
+        }
 
 
 def dumps_dir(settings: Settings) -> Path:
@@ -90,8 +98,12 @@ def store_version(store_path: Path) -> str:
 def _statements(body: bytes, fmt: str) -> int:
     import pyoxigraph as ox
 
-    formats = {"nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
-               "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    formats = {
+        "nquads": ox.RdfFormat.N_QUADS,
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
     return sum(1 for _ in ox.parse(body, format=formats[fmt]))
 
 
@@ -104,15 +116,27 @@ def write_dumps(store_path: Path, folder: Path) -> Manifest:
         for fmt in FORMATS:
             body = export.export_store(store_path, fmt.export_format)
             (target / fmt.name).write_bytes(body)
-            files.append(DumpFile(fmt.name, fmt.media_type, fmt.title, len(body),
-                                  hashlib.sha256(body).hexdigest(),
-                                  _statements(body, fmt.export_format)))
-        manifest = Manifest(store_version(store_path),
-                            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), tuple(files))
+            files.append(
+                DumpFile(
+                    fmt.name,
+                    fmt.media_type,
+                    fmt.title,
+                    len(body),
+                    hashlib.sha256(body).hexdigest(),
+                    _statements(body, fmt.export_format),
+                )
+            )
+        manifest = Manifest(
+            store_version(store_path),
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            tuple(files),
+        )
         (target / CHECKSUMS).write_text(
-            "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii")
-        (target / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n",
-                                       encoding="utf-8")
+            "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii"
+        )
+        (target / MANIFEST).write_text(
+            json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
+        )
         written.append(manifest)
 
     publish_folder(folder, write)
@@ -123,8 +147,9 @@ def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a dumps folder, or None when there is none (or it is unreadable)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return Manifest(data["store_version"], data["created"],
-                        tuple(DumpFile(**f) for f in data["files"]))
+        return Manifest(
+            data["store_version"], data["created"], tuple(DumpFile(**f) for f in data["files"])
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

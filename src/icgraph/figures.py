@@ -59,7 +59,12 @@ _METADATA = {
 
 #: Colours of the multilevel channels, by direction (section 2.2).
 DIRECTION_COLOURS = {"top-down": "#1f6fa8", "bi-directional": "#7a4ea3", "bottom-up": "#d9822b"}
-LEVEL_COLOURS = {"European": "#555555", "national": "#2f4f4f", "regional": "#5f8f8f", "local": "#9cc3c3"}
+LEVEL_COLOURS = {
+    "European": "#555555",
+    "national": "#2f4f4f",
+    "regional": "#5f8f8f",
+    "local": "#9cc3c3",
+}
 _PRESENT, _MISSING = "#2e7d5b", "#f3d9d9"
 
 
@@ -91,8 +96,10 @@ def completeness_order(card: Scorecard) -> list[tuple[str, str, int]]:
     """``(code, label, number of elements with evidence)`` per state, most complete first."""
     from .report import ELEMENTS
 
-    counts = [(s.code, s.label, sum(card.cells[(s.iri, e.key)].status == "evidence" for e in ELEMENTS))
-              for s in card.states]
+    counts = [
+        (s.code, s.label, sum(card.cells[(s.iri, e.key)].status == "evidence" for e in ELEMENTS))
+        for s in card.states
+    ]
     return sorted(counts, key=lambda row: (-row[2], row[1]))
 
 
@@ -104,26 +111,45 @@ def framework_completeness(card: Scorecard) -> Figure:
 
     order = completeness_order(card)
     by_code = {s.code: s for s in card.states}
-    values = [[1 if card.cells[(by_code[code].iri, e.key)].status == "evidence" else 0 for e in ELEMENTS]
-              for code, _, _ in order]
+    values = [
+        [1 if card.cells[(by_code[code].iri, e.key)].status == "evidence" else 0 for e in ELEMENTS]
+        for code, _, _ in order
+    ]
     with _style():
         figure = _figure(6.2, 1.6 + 0.24 * len(order))
         axes = figure.add_subplot(1, 1, 1)
-        axes.imshow(values, cmap=ListedColormap([_MISSING, _PRESENT]), vmin=0, vmax=1,
-                    aspect="auto", interpolation="nearest")
+        axes.imshow(
+            values,
+            cmap=ListedColormap([_MISSING, _PRESENT]),
+            vmin=0,
+            vmax=1,
+            aspect="auto",
+            interpolation="nearest",
+        )
         for row, (code, _, _) in enumerate(order):
             for col, element in enumerate(ELEMENTS):
                 cell = card.cells[(by_code[code].iri, element.key)]
                 present = cell.status == "evidence"
-                axes.text(col, row, str(len(cell.evidence)) if present else "–", ha="center", va="center",
-                          color="white" if present else "#8a3b3b", fontsize=7)
-            axes.text(len(ELEMENTS) - 0.35, row, f"{order[row][2]}/4", ha="left", va="center", fontsize=7)
+                axes.text(
+                    col,
+                    row,
+                    str(len(cell.evidence)) if present else "–",
+                    ha="center",
+                    va="center",
+                    color="white" if present else "#8a3b3b",
+                    fontsize=7,
+                )
+            axes.text(
+                len(ELEMENTS) - 0.35, row, f"{order[row][2]}/4", ha="left", va="center", fontsize=7
+            )
         # A rule between groups of states with the same number of elements.
         for row in range(1, len(order)):
             if order[row][2] != order[row - 1][2]:
                 axes.axhline(row - 0.5, color="#333333", linewidth=1.2)
         axes.set_xticks(range(len(ELEMENTS)))
-        axes.set_xticklabels([e.label.replace(" and ", "\nand ").replace(" or ", "\nor ") for e in ELEMENTS])
+        axes.set_xticklabels(
+            [e.label.replace(" and ", "\nand ").replace(" or ", "\nor ") for e in ELEMENTS]
+        )
         axes.xaxis.tick_top()
         axes.set_yticks(range(len(order)))
         axes.set_yticklabels([f"{label} ({code})" for code, label, _ in order])
@@ -134,8 +160,11 @@ def framework_completeness(card: Scorecard) -> Figure:
         axes.set_xlim(-0.5, len(ELEMENTS) + 0.1)
         for spine in axes.spines.values():
             spine.set_visible(False)
-        axes.set_title("Framework elements with evidence (number of items), most complete first",
-                       fontsize=8, pad=34)
+        axes.set_title(
+            "Framework elements with evidence (number of items), most complete first",
+            fontsize=8,
+            pad=34,
+        )
         figure.tight_layout()
     return figure
 
@@ -153,7 +182,9 @@ def recommendation_gaps(card: Scorecard) -> Figure:
         present = [total - m for m in missing]
         rows = list(range(len(checked)))
         axes.barh(rows, present, color=_PRESENT, label="evidence in the graph")
-        axes.barh(rows, missing, left=present, color=_MISSING, edgecolor="#c9a0a0", label="no evidence")
+        axes.barh(
+            rows, missing, left=present, color=_MISSING, edgecolor="#c9a0a0", label="no evidence"
+        )
         for row, (p, m) in enumerate(zip(present, missing, strict=True)):
             axes.text(p + m / 2, row, str(m), ha="center", va="center", color="#8a3b3b", fontsize=7)
             if p:
@@ -181,7 +212,9 @@ def impetus_channels(practices: pd.DataFrame) -> Figure:
 
     Each bar lists the states whose practices exemplify the channel.
     """
-    order = list(dict.fromkeys(practices["channel"]))  # the query orders by the report's reading order
+    order = list(
+        dict.fromkeys(practices["channel"])
+    )  # the query orders by the report's reading order
     with _style():
         figure = _figure(6.4, 2.6)
         axes = figure.add_subplot(1, 1, 1)
@@ -216,15 +249,21 @@ def multilevel_graph(actors: pd.DataFrame) -> nx.DiGraph:
     graph = nx.DiGraph()
     channels = actors.drop_duplicates("channel")
     for row in channels.itertuples():
-        graph.add_node(row.channel, layer=0, kind="channel", label=row.channelLabel, direction=row.direction)
+        graph.add_node(
+            row.channel, layer=0, kind="channel", label=row.channelLabel, direction=row.direction
+        )
     for row in actors.drop_duplicates("practice").itertuples():
-        graph.add_node(row.practice, layer=1, kind="practice", label=row.stateName, direction=row.direction)
+        graph.add_node(
+            row.practice, layer=1, kind="practice", label=row.stateName, direction=row.direction
+        )
         graph.add_edge(row.channel, row.practice)
     # Actors in the order of their practices, national ones first within a practice.
     first_level = actors.groupby("actor")["levelOrdinal"].min()
     ranked = actors.assign(first=actors["actor"].map(first_level))
     practice_rank = {p: i for i, p in enumerate(dict.fromkeys(actors["practice"]))}
-    ranked = ranked.assign(p=ranked["practice"].map(practice_rank)).sort_values(["p", "first", "actorLabel"])
+    ranked = ranked.assign(p=ranked["practice"].map(practice_rank)).sort_values(
+        ["p", "first", "actorLabel"]
+    )
     for row in ranked.drop_duplicates("actor").itertuples():
         graph.add_node(row.actor, layer=2, kind="actor", label=row.actorLabel)
     for row in ranked.itertuples():
@@ -257,36 +296,82 @@ def multilevel_network(actors: pd.DataFrame) -> Figure:
         for source, target in graph.edges():
             (x0, y0), (x1, y1) = positions[source], positions[target]
             kind = graph.nodes[target]["kind"]
-            direction = graph.nodes[source].get("direction") or graph.edges[source, target].get("direction")
-            colour = "#bbbbbb" if kind == "level" else DIRECTION_COLOURS.get(direction or "", "#999999")
-            axes.plot([x0, x1], [y0, y1], color=colour, linewidth=0.9 if kind == "level" else 1.3,
-                      alpha=0.75, zorder=1)
+            direction = graph.nodes[source].get("direction") or graph.edges[source, target].get(
+                "direction"
+            )
+            colour = (
+                "#bbbbbb" if kind == "level" else DIRECTION_COLOURS.get(direction or "", "#999999")
+            )
+            axes.plot(
+                [x0, x1],
+                [y0, y1],
+                color=colour,
+                linewidth=0.9 if kind == "level" else 1.3,
+                alpha=0.75,
+                zorder=1,
+            )
         for node, data in graph.nodes(data=True):
             x, y = positions[node]
             kind = data["kind"]
             if kind == "channel":
                 colour, size = DIRECTION_COLOURS.get(data["direction"], "#888888"), 260
-                axes.text(x - 0.08, y, f"{data['label']}\n({data['direction']})", ha="right", va="center",
-                          fontsize=8, fontweight="bold")
+                axes.text(
+                    x - 0.08,
+                    y,
+                    f"{data['label']}\n({data['direction']})",
+                    ha="right",
+                    va="center",
+                    fontsize=8,
+                    fontweight="bold",
+                )
             elif kind == "practice":
                 colour, size = DIRECTION_COLOURS.get(data["direction"], "#888888"), 120
-                axes.text(x, y + 0.018, data["label"], ha="center", va="bottom", fontsize=7,
-                          bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8}, zorder=3)
+                axes.text(
+                    x,
+                    y + 0.018,
+                    data["label"],
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
+                    zorder=3,
+                )
             elif kind == "actor":
                 colour, size = "#444444", 30
-                axes.text(x + 0.05, y, _short(data["label"], 62), ha="left", va="center", fontsize=6.5,
-                          bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.85}, zorder=3)
+                axes.text(
+                    x + 0.05,
+                    y,
+                    _short(data["label"], 62),
+                    ha="left",
+                    va="center",
+                    fontsize=6.5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.85},
+                    zorder=3,
+                )
             else:
                 colour, size = LEVEL_COLOURS.get(data["label"], "#666666"), 420
                 degree = graph.in_degree(node)
-                axes.text(x + 0.09, y, f"{data['label']} level\n({degree} actors)", ha="left", va="center",
-                          fontsize=8, fontweight="bold")
-            axes.scatter([x], [y], s=size, color=colour, zorder=2, edgecolors="white", linewidths=0.8)
+                axes.text(
+                    x + 0.09,
+                    y,
+                    f"{data['label']} level\n({degree} actors)",
+                    ha="left",
+                    va="center",
+                    fontsize=8,
+                    fontweight="bold",
+                )
+            axes.scatter(
+                [x], [y], s=size, color=colour, zorder=2, edgecolors="white", linewidths=0.8
+            )
         axes.set_xlim(-1.0, 5.3)
         axes.set_ylim(-0.02, 1.03)
         axes.axis("off")
-        for x, title in ((0.0, "impetus channel"), (1.0, "practice (state)"), (2.0, "actor named"),
-                         (4.4, "governance level")):
+        for x, title in (
+            (0.0, "impetus channel"),
+            (1.0, "practice (state)"),
+            (2.0, "actor named"),
+            (4.4, "governance level"),
+        ):
             axes.text(x, 1.03, title, ha="center", va="bottom", fontsize=8, color="#555555")
         figure.tight_layout()
     return figure
@@ -302,11 +387,16 @@ def instruments_matrix(facets: pd.DataFrame, fields: pd.DataFrame, groups: pd.Da
     ``frames.scheme_concepts("field")`` and ``("group")``, which fix the column order (the
     report's) and keep the concepts no instrument addresses as empty columns.
     """
-    columns = [("field", c, label) for c, label in zip(fields["concept"], fields["label"], strict=True)]
-    columns += [("group", c, label) for c, label in zip(groups["concept"], groups["label"], strict=True)]
+    columns = [
+        ("field", c, label) for c, label in zip(fields["concept"], fields["label"], strict=True)
+    ]
+    columns += [
+        ("group", c, label) for c, label in zip(groups["concept"], groups["label"], strict=True)
+    ]
     index = {concept: i for i, (_, concept, _) in enumerate(columns)}
-    instruments = (facets.drop_duplicates("instrument")
-                   .sort_values(["kind", "alpha2", "label"])[["instrument", "label", "kind", "alpha2"]])
+    instruments = facets.drop_duplicates("instrument").sort_values(["kind", "alpha2", "label"])[
+        ["instrument", "label", "kind", "alpha2"]
+    ]
     rows = list(instruments.itertuples(index=False))
     row_of = {r.instrument: i for i, r in enumerate(rows)}
     n_fields = len(fields)
@@ -316,25 +406,47 @@ def instruments_matrix(facets: pd.DataFrame, fields: pd.DataFrame, groups: pd.Da
         axes = figure.add_subplot(1, 1, 1)
         for row in facets.itertuples():
             if row.concept in index:
-                axes.scatter([index[row.concept]], [row_of[row.instrument]], marker="s", s=42,
-                             color=colours[row.facet], zorder=2)
+                axes.scatter(
+                    [index[row.concept]],
+                    [row_of[row.instrument]],
+                    marker="s",
+                    s=42,
+                    color=colours[row.facet],
+                    zorder=2,
+                )
         totals = facets.groupby("concept")["instrument"].nunique()
         for col, (_, concept, _) in enumerate(columns):
-            axes.text(col, -1.0, str(int(totals.get(concept, 0))), ha="center", va="center", fontsize=7,
-                      color="#333333")
+            axes.text(
+                col,
+                -1.0,
+                str(int(totals.get(concept, 0))),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#333333",
+            )
         # Kind bands: a rule and a caption where the instrument kind changes.
         previous = None
         for i, r in enumerate(rows):
             if r.kind != previous:
                 if i:
                     axes.axhline(i - 0.5, color="#888888", linewidth=0.8)
-                axes.text(len(columns) - 0.4, i - 0.35, r.kind, ha="left", va="top", fontsize=7,
-                          style="italic", color="#555555")
+                axes.text(
+                    len(columns) - 0.4,
+                    i - 0.35,
+                    r.kind,
+                    ha="left",
+                    va="top",
+                    fontsize=7,
+                    style="italic",
+                    color="#555555",
+                )
                 previous = r.kind
         axes.axvline(n_fields - 0.5, color="#333333", linewidth=1.2)
         axes.set_xticks(range(len(columns)))
-        axes.set_xticklabels([label for _, _, label in columns], rotation=60, ha="left",
-                             rotation_mode="anchor")
+        axes.set_xticklabels(
+            [label for _, _, label in columns], rotation=60, ha="left", rotation_mode="anchor"
+        )
         axes.xaxis.tick_top()
         for tick, (facet, _, _) in zip(axes.get_xticklabels(), columns, strict=True):
             tick.set_color(colours[facet])
@@ -348,8 +460,12 @@ def instruments_matrix(facets: pd.DataFrame, fields: pd.DataFrame, groups: pd.Da
         axes.set_ylim(len(rows) - 0.5, -1.6)
         for spine in axes.spines.values():
             spine.set_visible(False)
-        axes.set_title("Instruments by policy field (blue) and target group (red); "
-                       "top row: instruments per column", fontsize=8, pad=8)
+        axes.set_title(
+            "Instruments by policy field (blue) and target group (red); "
+            "top row: instruments per column",
+            fontsize=8,
+            pad=8,
+        )
         figure.tight_layout()
     return figure
 
@@ -389,10 +505,14 @@ def draw_all(settings: Settings) -> dict[str, Figure]:
         "framework-completeness": framework_completeness(card),
         "recommendation-gaps": recommendation_gaps(card),
         "impetus-channels": impetus_channels(
-            frames.catalogue_frame("cq06-multilevel-practices", store=store, settings=settings)),
+            frames.catalogue_frame("cq06-multilevel-practices", store=store, settings=settings)
+        ),
         "multilevel-network": multilevel_network(frames.multilevel_actors(store, settings)),
-        "instruments-matrix": instruments_matrix(facets, frames.scheme_concepts("field", store, settings),
-                                                 frames.scheme_concepts("group", store, settings)),
+        "instruments-matrix": instruments_matrix(
+            facets,
+            frames.scheme_concepts("field", store, settings),
+            frames.scheme_concepts("group", store, settings),
+        ),
     }
     assert tuple(drawn) == FIGURE_NAMES
     return drawn

@@ -23,10 +23,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {_XSD + name for name in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
-    "unsignedByte")}
+_INTEGERS = {
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _DECIMALS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 
 
@@ -86,8 +100,9 @@ def _term(value: object) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(text) if text.startswith(("http://", "https://")) else ox.Literal(text)
 
 
-def query_frame(query: str, *, store: ox.Store | None = None, settings: Settings | None = None,
-                **params: object) -> pd.DataFrame:
+def query_frame(
+    query: str, *, store: ox.Store | None = None, settings: Settings | None = None, **params: object
+) -> pd.DataFrame:
     """Run a SPARQL SELECT on the store (the project's prefixes predeclared) as a table.
 
     Keyword arguments bind variables, as the catalogue's ``# param:`` lines do.
@@ -97,8 +112,9 @@ def query_frame(query: str, *, store: ox.Store | None = None, settings: Settings
     return to_frame(execute(opened, query, values=values))
 
 
-def catalogue_frame(name: str, *, store: ox.Store | None = None, settings: Settings | None = None,
-                    **params: object) -> pd.DataFrame:
+def catalogue_frame(
+    name: str, *, store: ox.Store | None = None, settings: Settings | None = None, **params: object
+) -> pd.DataFrame:
     """Run the catalogue query ``name`` (a file stem in ``queries/``) as a table.
 
     Keyword arguments bind the query's parameters, e.g.
@@ -113,8 +129,10 @@ def catalogue_frame(name: str, *, store: ox.Store | None = None, settings: Setti
     known = {p.name for p in entry.parameters}
     unknown = sorted(set(params) - known)
     if unknown:
-        raise InputError(f"{name} has no parameter {', '.join(unknown)} (it has: {', '.join(sorted(known)) or 'none'})",
-                         source=entry.path)
+        raise InputError(
+            f"{name} has no parameter {', '.join(unknown)} (it has: {', '.join(sorted(known)) or 'none'})",
+            source=entry.path,
+        )
     opened = store if store is not None else open_store(settings)
     values = {key: _term(value) for key, value in params.items()}
     return to_frame(execute(opened, entry.text, source=entry.path, values=values))
@@ -128,8 +146,10 @@ def catalogue_table(settings: Settings | None = None) -> pd.DataFrame:
 
     settings = settings if settings is not None else get_settings()
     return pd.DataFrame.from_records(
-        [(e.name, e.cq, e.title, ", ".join(p.name for p in e.parameters))
-         for e in load_catalogue(settings.queries_dir).values()],
+        [
+            (e.name, e.cq, e.title, ", ".join(p.name for p in e.parameters))
+            for e in load_catalogue(settings.queries_dir).values()
+        ],
         columns=["name", "cq", "title", "parameters"],
     )
 
@@ -182,25 +202,34 @@ ORDER BY ?ordinal ?label
 """
 
 
-def multilevel_actors(store: ox.Store | None = None, settings: Settings | None = None) -> pd.DataFrame:
+def multilevel_actors(
+    store: ox.Store | None = None, settings: Settings | None = None
+) -> pd.DataFrame:
     """The actors named by the multilevel-engagement practices (section 2.2), with levels."""
     return query_frame(MULTILEVEL_ACTORS, store=store, settings=settings)
 
 
-def instrument_facets(store: ox.Store | None = None, settings: Settings | None = None) -> pd.DataFrame:
+def instrument_facets(
+    store: ox.Store | None = None, settings: Settings | None = None
+) -> pd.DataFrame:
     """Instruments × the policy fields they address and the target groups they name."""
     frame = query_frame(INSTRUMENT_FACETS, store=store, settings=settings)
     frame["kind"] = frame["kind"].fillna("instrument")
     return frame
 
 
-def scheme_concepts(scheme: str, store: ox.Store | None = None,
-                    settings: Settings | None = None) -> pd.DataFrame:
+def scheme_concepts(
+    scheme: str, store: ox.Store | None = None, settings: Settings | None = None
+) -> pd.DataFrame:
     """The concepts of one code list, e.g. ``"group"`` or ``"field"``, in the report's order."""
     from .namespaces import ID
 
-    return query_frame(SCHEME_CONCEPTS, store=store, settings=settings,
-                       scheme=ox.NamedNode(str(ID) + f"scheme/{scheme}"))
+    return query_frame(
+        SCHEME_CONCEPTS,
+        store=store,
+        settings=settings,
+        scheme=ox.NamedNode(str(ID) + f"scheme/{scheme}"),
+    )
 
 
 def single_group_only(facets: pd.DataFrame) -> pd.DataFrame:
@@ -219,16 +248,40 @@ def single_group_only(facets: pd.DataFrame) -> pd.DataFrame:
     for (concept, label), part in groups.groupby(["concept", "conceptLabel"], sort=False):
         instruments = sorted(set(part["instrument"]))
         single = [i for i in instruments if per_instrument[i] == 1]
-        rows.append({"group": label, "concept": concept, "instruments": len(instruments),
-                     "single_group": len(single), "multi_group": len(instruments) - len(single),
-                     "only_single_group": len(single) == len(instruments)})
-    columns = ["group", "concept", "instruments", "single_group", "multi_group", "only_single_group"]
-    return (pd.DataFrame(rows, columns=columns)
-            .sort_values(["instruments", "group"], ascending=[False, True])
-            .reset_index(drop=True))
+        rows.append(
+            {
+                "group": label,
+                "concept": concept,
+                "instruments": len(instruments),
+                "single_group": len(single),
+                "multi_group": len(instruments) - len(single),
+                "only_single_group": len(single) == len(instruments),
+            }
+        )
+    columns = [
+        "group",
+        "concept",
+        "instruments",
+        "single_group",
+        "multi_group",
+        "only_single_group",
+    ]
+    return (
+        pd.DataFrame(rows, columns=columns)
+        .sort_values(["instruments", "group"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 __all__ = [
-    "catalogue_frame", "catalogue_table", "instrument_facets", "multilevel_actors", "open_store",
-    "python_value", "query_frame", "scheme_concepts", "single_group_only", "to_frame",
+    "catalogue_frame",
+    "catalogue_table",
+    "instrument_facets",
+    "multilevel_actors",
+    "open_store",
+    "python_value",
+    "query_frame",
+    "scheme_concepts",
+    "single_group_only",
+    "to_frame",
 ]

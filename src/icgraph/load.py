@@ -60,10 +60,7 @@ def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | Non
         raise InputError(f"unknown RDF file type {path.suffix!r}", source=path)
     graph = Graph()
     try:
-        if data is None:
-            quads = ox.parse(path=str(path), format=fmt)
-        else:
-            quads = ox.parse(data, format=fmt)
+        quads = ox.parse(path=str(path), format=fmt) if data is None else ox.parse(data, format=fmt)
         for quad in quads:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as exc:

@@ -33,9 +33,26 @@ MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 #: Namespaces that name a vocabulary, for void:vocabulary (instance namespaces left out).
-_VOCABULARY_PREFIXES = ("org", "cv", "eli", "skos", "dct", "dcat", "prov", "owl", "rdf", "rdfs",
-                        "xsd", "void", "sh")
-_EXAMPLES = ("id/state/ES", "id/practice/funding-streams/ES", "id/actor/pt/high-commission-for-migration")
+_VOCABULARY_PREFIXES = (
+    "org",
+    "cv",
+    "eli",
+    "skos",
+    "dct",
+    "dcat",
+    "prov",
+    "owl",
+    "rdf",
+    "rdfs",
+    "xsd",
+    "void",
+    "sh",
+)
+_EXAMPLES = (
+    "id/state/ES",
+    "id/practice/funding-streams/ES",
+    "id/actor/pt/high-commission-for-migration",
+)
 
 
 def _base(settings: Settings | None) -> str:
@@ -85,16 +102,22 @@ def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
     service = service_iri(settings)
     endpoint = URIRef(base + "sparql")
     report = URIRef(base + "id/report/cdadi-2021-5")
-    title = Literal("icgraph: intercultural integration in Council of Europe member states",
-                    lang="en")
+    title = Literal(
+        "icgraph: intercultural integration in Council of Europe member states", lang="en"
+    )
     union: set[tuple] = set()
     for graph in graphs.values():
         union.update(graph)
 
     meta.add((catalog, RDF.type, DCAT.Catalog))
     meta.add((catalog, DCTERMS.title, Literal("icgraph catalogue", lang="en")))
-    meta.add((catalog, DCTERMS.description, Literal(
-        "The icgraph dataset, its downloads and its SPARQL endpoint.", lang="en")))
+    meta.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal("The icgraph dataset, its downloads and its SPARQL endpoint.", lang="en"),
+        )
+    )
     meta.add((catalog, DCTERMS.license, LICENCE))
     meta.add((catalog, DCAT.dataset, dataset))
     meta.add((catalog, DCAT.service, service))
@@ -102,16 +125,28 @@ def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
     meta.add((dataset, RDF.type, VOID.Dataset))
     meta.add((dataset, RDF.type, DCAT.Dataset))
     meta.add((dataset, DCTERMS.title, title))
-    meta.add((dataset, DCTERMS.description, Literal(
-        "Actors, instruments and governance levels of intercultural integration reported by 32 member "
-        "states in the review report CDADI(2021)5 on Recommendation CM/Rec(2015)1, with the report's "
-        "own words as provenance for every practice.", lang="en")))
+    meta.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Actors, instruments and governance levels of intercultural integration reported by 32 member "
+                "states in the review report CDADI(2021)5 on Recommendation CM/Rec(2015)1, with the report's "
+                "own words as provenance for every practice.",
+                lang="en",
+            ),
+        )
+    )
     meta.add((dataset, DCTERMS.license, LICENCE))
     meta.add((dataset, DCTERMS.source, report))
     meta.add((dataset, PROV.hadPrimarySource, report))
     meta.add((dataset, DCTERMS.conformsTo, URIRef(base + "ontology")))
-    for keyword in ("intercultural integration", "Council of Europe", "governance",
-                    "public policy"):
+    for keyword in (
+        "intercultural integration",
+        "Council of Europe",
+        "governance",
+        "public policy",
+    ):
         meta.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
     meta.add((dataset, VOID.uriSpace, Literal(base + "id/")))
     meta.add((dataset, VOID.vocabulary, URIRef(base + "ontology#")))

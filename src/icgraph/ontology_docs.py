@@ -51,11 +51,20 @@ def _changelog_html(path: Path) -> str:
 def _navigation(formats: bool) -> str:
     links = ['<a href="/">icgraph</a>', '<a href="#changelog">Changelog</a>']
     if formats:
-        links += [f'<a href="/ontology.{ext}">{name}</a>' for ext, name in
-                  (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"),
-                   ("nt", "N-Triples"))]
-    return ('<nav style="padding:0.5em 1em;border-bottom:1px solid #ccc;font-family:sans-serif">'
-            + " · ".join(links) + "</nav>\n")
+        links += [
+            f'<a href="/ontology.{ext}">{name}</a>'
+            for ext, name in (
+                ("ttl", "Turtle"),
+                ("jsonld", "JSON-LD"),
+                ("rdf", "RDF/XML"),
+                ("nt", "N-Triples"),
+            )
+        ]
+    return (
+        '<nav style="padding:0.5em 1em;border-bottom:1px solid #ccc;font-family:sans-serif">'
+        + " · ".join(links)
+        + "</nav>\n"
+    )
 
 
 def render(ontology_dir: Path, *, links: bool = True) -> str:
@@ -74,8 +83,9 @@ def render(ontology_dir: Path, *, links: bool = True) -> str:
 
 
 @lru_cache(maxsize=4)
-def _render_cached(key: tuple[tuple[str, int, int], ...], changelog: str, _stamp: int,
-                   links: bool) -> str:
+def _render_cached(
+    key: tuple[tuple[str, int, int], ...], changelog: str, _stamp: int, links: bool
+) -> str:
     graph = Graph()
     for path, _, _ in key:
         graph.parse(path, format="turtle")

@@ -75,7 +75,7 @@ def bind_values(query: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str
     names = " ".join(f"?{name}" for name in values)
     terms = " ".join(str(term) for term in values.values())
     block = f" VALUES ({names}) {{ ({terms}) }}"
-    return query[: match.end()] + block + query[match.end():]
+    return query[: match.end()] + block + query[match.end() :]
 
 
 def execute(
@@ -97,11 +97,15 @@ def serialise(result: QueryResult, fmt: str) -> Answer:
     """Serialise a result in the named format; the format must suit the query form."""
     if isinstance(result, ox.QueryTriples):
         if fmt not in GRAPH_FORMATS:
-            raise InputError(f"format {fmt!r} does not suit a graph result; use one of {', '.join(GRAPH_FORMATS)}")
+            raise InputError(
+                f"format {fmt!r} does not suit a graph result; use one of {', '.join(GRAPH_FORMATS)}"
+            )
         rdf = GRAPH_FORMATS[fmt]
         return Answer("graph", result.serialize(format=rdf), rdf.media_type)
     if fmt not in SOLUTION_FORMATS:
-        raise InputError(f"format {fmt!r} does not suit a SELECT or ASK result; use one of {', '.join(SOLUTION_FORMATS)}")
+        raise InputError(
+            f"format {fmt!r} does not suit a SELECT or ASK result; use one of {', '.join(SOLUTION_FORMATS)}"
+        )
     res = SOLUTION_FORMATS[fmt]
     kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
     return Answer(kind, result.serialize(format=res), res.media_type)

@@ -52,7 +52,9 @@ def _named_superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
     closure: dict[URIRef, set[URIRef]] = {}
     for cls in set(graph.subjects(RDFS.subClassOf, None)):
         if isinstance(cls, URIRef):
-            supers = {c for c in graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)}
+            supers = {
+                c for c in graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)
+            }
             supers.discard(cls)
             supers.discard(OWL.Thing)
             closure[cls] = supers
@@ -126,7 +128,9 @@ def reason(graph: Graph) -> ReasoningResult:
 
     # Superclasses of every type, asserted or inferred (HermiT reports only the most specific).
     supers = _named_superclasses(graph)
-    ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(
+        graph.subjects(RDF.type, OWL.ObjectProperty)
+    )
     for s, t in list(graph.subject_objects(RDF.type)) + list(inferred.subject_objects(RDF.type)):
         if s in ontology_terms:
             continue

@@ -69,14 +69,34 @@ class Element:
 
 #: The four framework elements in the report's order (data/codelists.ttl, icg:ordinal).
 ELEMENTS: tuple[Element, ...] = (
-    Element("legislation", ID["element/legislation"], "constitutional provision and legislation",
-            ID["section/2.1/legal-protection"], "Constitutional and legal protection"),
-    Element("institutions", ID["element/institutions"], "institutions",
-            ID["section/2.1/institutions"], "Institutions"),
-    Element("strategies", ID["element/strategies"], "strategies or plans",
-            ID["section/2.1/strategies-or-plans"], "Strategies or plans"),
-    Element("funding", ID["element/funding"], "funding streams",
-            ID["section/2.1/funding-streams"], "Funding streams"),
+    Element(
+        "legislation",
+        ID["element/legislation"],
+        "constitutional provision and legislation",
+        ID["section/2.1/legal-protection"],
+        "Constitutional and legal protection",
+    ),
+    Element(
+        "institutions",
+        ID["element/institutions"],
+        "institutions",
+        ID["section/2.1/institutions"],
+        "Institutions",
+    ),
+    Element(
+        "strategies",
+        ID["element/strategies"],
+        "strategies or plans",
+        ID["section/2.1/strategies-or-plans"],
+        "Strategies or plans",
+    ),
+    Element(
+        "funding",
+        ID["element/funding"],
+        "funding streams",
+        ID["section/2.1/funding-streams"],
+        "Funding streams",
+    ),
 )
 _ELEMENT_BY_IRI = {e.iri: e for e in ELEMENTS}
 
@@ -169,22 +189,31 @@ class Scorecard:
 
     def matrix(self) -> dict[str, dict[str, bool]]:
         """``{state code: {element key: has evidence}}``."""
-        return {s.code: {e.key: self.cells[(s.iri, e.key)].status == "evidence" for e in ELEMENTS}
-                for s in self.states}
+        return {
+            s.code: {e.key: self.cells[(s.iri, e.key)].status == "evidence" for e in ELEMENTS}
+            for s in self.states
+        }
 
 
 # --- Building the scorecard --------------------------------------------------------------------
 
 
 def _label(graph: Graph, node: URIRef) -> str:
-    labels = sorted(str(o) for o in graph.objects(node, RDFS.label)
-                    if isinstance(o, Literal) and o.language in (None, "en"))
+    labels = sorted(
+        str(o)
+        for o in graph.objects(node, RDFS.label)
+        if isinstance(o, Literal) and o.language in (None, "en")
+    )
     return labels[0] if labels else str(node)
 
 
 def _state(graph: Graph, node: URIRef) -> State:
     code = graph.value(node, ICG.alpha2Code)
-    return State(str(node), _label(graph, node), str(code) if code is not None else str(node).rsplit("/", 1)[-1])
+    return State(
+        str(node),
+        _label(graph, node),
+        str(code) if code is not None else str(node).rsplit("/", 1)[-1],
+    )
 
 
 def _number(iri: str) -> int:
@@ -203,25 +232,45 @@ def _results(report: Graph, severity: URIRef) -> list[tuple[URIRef, URIRef, URIR
     return found
 
 
-def _recommendations(shapes: Graph, data: Graph, gaps: dict[str, set[str]],
-                     states: dict[str, State]) -> list[Recommendation]:
+def _recommendations(
+    shapes: Graph, data: Graph, gaps: dict[str, set[str]], states: dict[str, State]
+) -> list[Recommendation]:
     recs: list[Recommendation] = []
     for shape in shapes.subjects(SH.severity, SH.Info):
         rec = shapes.value(shape, DCTERMS.subject)
         if rec is None or not str(shape).startswith(RSH):
             continue
         label = _label(data, rec) if (rec, RDFS.label, None) in data else _label(shapes, shape)
-        missing = sorted((states[s] for s in gaps.get(str(rec), ()) if s in states),
-                         key=lambda s: (s.label, s.iri))
-        recs.append(Recommendation(str(rec), _number(str(rec)), label, True,
-                                   str(shapes.value(shape, RDFS.comment) or ""), str(shape), tuple(missing)))
+        missing = sorted(
+            (states[s] for s in gaps.get(str(rec), ()) if s in states),
+            key=lambda s: (s.label, s.iri),
+        )
+        recs.append(
+            Recommendation(
+                str(rec),
+                _number(str(rec)),
+                label,
+                True,
+                str(shapes.value(shape, RDFS.comment) or ""),
+                str(shape),
+                tuple(missing),
+            )
+        )
     for note in shapes.subjects(RDF.type, URIRef(RSH + "NotChecked")):
         rec = shapes.value(note, DCTERMS.subject)
         if rec is None:
             continue
         label = _label(data, rec) if (rec, RDFS.label, None) in data else str(rec)
-        recs.append(Recommendation(str(rec), _number(str(rec)), label, False,
-                                   str(shapes.value(note, RDFS.comment) or ""), str(note)))
+        recs.append(
+            Recommendation(
+                str(rec),
+                _number(str(rec)),
+                label,
+                False,
+                str(shapes.value(note, RDFS.comment) or ""),
+                str(note),
+            )
+        )
     return sorted(recs, key=lambda r: (r.number, r.iri))
 
 
@@ -234,7 +283,11 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
         RuntimeError: when the completeness shapes and the evidence query disagree on a cell,
             which means one of them is wrong.
     """
-    states = {str(s): _state(data, s) for s in data.subjects(RDF.type, ICG.MemberState) if isinstance(s, URIRef)}
+    states = {
+        str(s): _state(data, s)
+        for s in data.subjects(RDF.type, ICG.MemberState)
+        if isinstance(s, URIRef)
+    }
     ordered = sorted(states.values(), key=lambda s: (s.label, s.iri))
 
     missing: set[tuple[str, URIRef]] = set()
@@ -273,10 +326,16 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
             nodes = tuple(sorted((node(e) for e in found), key=lambda n: n.iri))
             passages = {p for e in found for p in practices.get(e, ())}
             cells[(state.iri, element.key)] = Cell(
-                state, element, "missing" if is_missing else "evidence", nodes,
-                tuple(sorted((node(p) for p in passages), key=practice_key)))
+                state,
+                element,
+                "missing" if is_missing else "evidence",
+                nodes,
+                tuple(sorted((node(p) for p in passages), key=practice_key)),
+            )
     if disagreements:
-        raise RuntimeError("completeness shapes and evidence query disagree on: " + ", ".join(disagreements))
+        raise RuntimeError(
+            "completeness shapes and evidence query disagree on: " + ", ".join(disagreements)
+        )
 
     recommendations = _recommendations(shapes, data, gaps, states)
     report = _enrich(result.report, shapes, recommendations)
@@ -389,8 +448,9 @@ def from_store(settings: Settings) -> Scorecard:
     del opened
     if len(published_report) and len(published_shapes):
         counts = severity_counts(published_report)
-        result = ValidationResult(conforms=counts["Violation"] == 0, report=published_report, text="",
-                                  counts=counts)
+        result = ValidationResult(
+            conforms=counts["Violation"] == 0, report=published_report, text="", counts=counts
+        )
         return scorecard(data, published_shapes, result)
     shapes = read_shapes(settings)
     return scorecard(data, shapes, validate(data, shapes, ontology))
@@ -455,32 +515,52 @@ def to_data(card: Scorecard) -> dict[str, object]:
             "conforms": card.conforms,
             "results": card.counts,
             "not_checked": [
-                {"recommendation": r.iri, "number": r.number, "label": r.label, "reason": r.explanation}
-                for r in card.recommendations if not r.checked
+                {
+                    "recommendation": r.iri,
+                    "number": r.number,
+                    "label": r.label,
+                    "reason": r.explanation,
+                }
+                for r in card.recommendations
+                if not r.checked
             ],
         },
         "elements": [
-            {"key": e.key, "iri": str(e.iri), "label": e.label, "defined_in": str(e.section),
-             "section_title": e.section_title}
+            {
+                "key": e.key,
+                "iri": str(e.iri),
+                "label": e.label,
+                "defined_in": str(e.section),
+                "section_title": e.section_title,
+            }
             for e in ELEMENTS
         ],
         "states": [_state_json(s) for s in card.states],
         "matrix": [
             {
-                "state": c.state.iri, "state_label": c.state.label, "code": c.state.code,
-                "element": str(c.element.iri), "element_key": c.element.key,
+                "state": c.state.iri,
+                "state_label": c.state.label,
+                "code": c.state.code,
+                "element": str(c.element.iri),
+                "element_key": c.element.key,
                 "status": c.status,
                 "evidence": [_node_json(n) for n in c.evidence],
                 "practices": [_node_json(n) for n in c.practices],
             }
-            for s in card.states for c in card.row(s)
+            for s in card.states
+            for c in card.row(s)
         ],
         "recommendations": [
             {
-                "recommendation": r.iri, "number": r.number, "label": r.label, "checked": r.checked,
-                "explanation": r.explanation, "shape": r.shape,
+                "recommendation": r.iri,
+                "number": r.number,
+                "label": r.label,
+                "checked": r.checked,
+                "explanation": r.explanation,
+                "shape": r.shape,
                 "states_without_evidence": [_state_json(s) for s in r.states_without_evidence]
-                if r.checked else None,
+                if r.checked
+                else None,
             }
             for r in card.recommendations
         ],
@@ -488,10 +568,21 @@ def to_data(card: Scorecard) -> dict[str, object]:
 
 
 def to_json(card: Scorecard) -> bytes:
-    return (json.dumps(to_data(card), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(to_data(card), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode(
+        "utf-8"
+    )
 
 
-CSV_COLUMNS = ("state", "code", "state_label", "element", "element_label", "status", "evidence", "practices")
+CSV_COLUMNS = (
+    "state",
+    "code",
+    "state_label",
+    "element",
+    "element_label",
+    "status",
+    "evidence",
+    "practices",
+)
 
 
 def to_csv(card: Scorecard) -> bytes:
@@ -501,9 +592,18 @@ def to_csv(card: Scorecard) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for state in card.states:
         for c in card.row(state):
-            writer.writerow([state.iri, state.code, state.label, str(c.element.iri), c.element.label,
-                             c.status, " ".join(n.iri for n in c.evidence),
-                             " ".join(n.iri for n in c.practices)])
+            writer.writerow(
+                [
+                    state.iri,
+                    state.code,
+                    state.label,
+                    str(c.element.iri),
+                    c.element.label,
+                    c.status,
+                    " ".join(n.iri for n in c.evidence),
+                    " ".join(n.iri for n in c.practices),
+                ]
+            )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -525,7 +625,14 @@ def to_svg(card: Scorecard) -> bytes:
     return heatmap(card, "svg")
 
 
-RENDERERS = {"turtle": to_turtle, "json": to_json, "csv": to_csv, "html": to_html, "png": to_png, "svg": to_svg}
+RENDERERS = {
+    "turtle": to_turtle,
+    "json": to_json,
+    "csv": to_csv,
+    "html": to_html,
+    "png": to_png,
+    "svg": to_svg,
+}
 
 
 def render(card: Scorecard, fmt: str) -> bytes:

@@ -30,8 +30,10 @@ def render_html(card: Scorecard) -> str:
     from .report import ELEMENTS, header_text
 
     template = _environment().get_template("scorecard.html.j2")
-    present = {e.key: sum(1 for s in card.states if card.cells[(s.iri, e.key)].status == "evidence")
-               for e in ELEMENTS}
+    present = {
+        e.key: sum(1 for s in card.states if card.cells[(s.iri, e.key)].status == "evidence")
+        for e in ELEMENTS
+    }
     return template.render(
         card=card,
         elements=ELEMENTS,
@@ -52,7 +54,10 @@ def heatmap(card: Scorecard, fmt: str) -> bytes:
     from .report import ELEMENTS
 
     states = card.states
-    values = [[1 if card.cells[(s.iri, e.key)].status == "evidence" else 0 for e in ELEMENTS] for s in states]
+    values = [
+        [1 if card.cells[(s.iri, e.key)].status == "evidence" else 0 for e in ELEMENTS]
+        for s in states
+    ]
     settings = {
         "svg.hashsalt": "icgraph-scorecard",
         "svg.fonttype": "path",
@@ -65,8 +70,14 @@ def heatmap(card: Scorecard, fmt: str) -> bytes:
         FigureCanvasAgg(figure)
         axes = figure.add_subplot(1, 1, 1)
         cmap = ListedColormap(["#f3d9d9", "#2e7d5b"])
-        axes.imshow(values or [[0] * len(ELEMENTS)], cmap=cmap, vmin=0, vmax=1, aspect="auto",
-                    interpolation="nearest")
+        axes.imshow(
+            values or [[0] * len(ELEMENTS)],
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            aspect="auto",
+            interpolation="nearest",
+        )
         for row, state in enumerate(states):
             for col, element in enumerate(ELEMENTS):
                 cell = card.cells[(state.iri, element.key)]
@@ -74,7 +85,9 @@ def heatmap(card: Scorecard, fmt: str) -> bytes:
                 colour = "white" if cell.status == "evidence" else "#8a3b3b"
                 axes.text(col, row, text, ha="center", va="center", color=colour, fontsize=7)
         axes.set_xticks(range(len(ELEMENTS)))
-        axes.set_xticklabels([e.label.replace(" and ", "\nand ").replace(" or ", "\nor ") for e in ELEMENTS])
+        axes.set_xticklabels(
+            [e.label.replace(" and ", "\nand ").replace(" or ", "\nor ") for e in ELEMENTS]
+        )
         axes.xaxis.tick_top()
         axes.set_yticks(range(len(states)))
         axes.set_yticklabels([f"{s.label} ({s.code})" for s in states])

@@ -22,7 +22,10 @@ SUBSECTIONS: dict[str, tuple[str, str]] = {
     "Strategies or plans": ("2.1", "strategies-or-plans"),
     "Funding streams": ("2.1", "funding-streams"),
     "National impetus through national bodies": ("2.2", "national-impetus"),
-    "Partnership impetus through associations of public authorities": ("2.2", "partnership-impetus"),
+    "Partnership impetus through associations of public authorities": (
+        "2.2",
+        "partnership-impetus",
+    ),
     "Local impetus through National Intercultural City networks": ("2.2", "local-impetus"),
     "Equality mainstreaming": ("2.3", "equality-mainstreaming"),
     "Focus in National Policy": ("2.3", "focus-in-national-policy"),

@@ -63,4 +63,6 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Valid
         allow_infos=True,
     )
     counts = severity_counts(report)
-    return ValidationResult(conforms=counts["Violation"] == 0, report=report, text=text, counts=counts)
+    return ValidationResult(
+        conforms=counts["Violation"] == 0, report=report, text=text, counts=counts
+    )

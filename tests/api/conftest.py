@@ -96,9 +96,7 @@ def allowed_endpoint() -> Iterator[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="session")
-def api_server(
-    fixture_store: Path, allowed_endpoint: tuple[str, list[str]]
-) -> Iterator[str]:
+def api_server(fixture_store: Path, allowed_endpoint: tuple[str, list[str]]) -> Iterator[str]:
     """The real server on the fixture store; yields its base URL."""
     with running_server(
         fixture_store,

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from icgraph.store import publish
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +34,7 @@ def build_store(path: Path, files: Mapping[str | None, Path]) -> Path:
 
     A key of None loads a quad format (TriG, N-Quads) with the graphs it names itself.
     """
+
     def fill(store: ox.Store) -> None:
         for graph, file in files.items():
             fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
@@ -65,14 +67,15 @@ def running_server(store: Path, **settings: object) -> Iterator[str]:
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
-    env.update({"ICGRAPH_STORE_PATH": str(store), "ICGRAPH_HOST": "127.0.0.1",
-                "ICGRAPH_PORT": str(port)})
+    env.update(
+        {"ICGRAPH_STORE_PATH": str(store), "ICGRAPH_HOST": "127.0.0.1", "ICGRAPH_PORT": str(port)}
+    )
     for name, value in settings.items():
         if isinstance(value, list | tuple):
             value = ",".join(str(v) for v in value)
         env[f"ICGRAPH_{name.upper()}"] = str(value)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server stops
     process = subprocess.Popen(
         [sys.executable, "-m", "api.server"], env=env, cwd=REPO, stdout=log, stderr=log
     )

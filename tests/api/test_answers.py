@@ -53,14 +53,18 @@ def _names_tsv(body: bytes) -> list[str]:
         ("text/csv", "text/csv", _names_csv),
         ("text/tab-separated-values", "text/tab-separated-values", _names_tsv),
         # q-values: the client prefers XML, and takes JSON only as a fallback.
-        ("application/sparql-results+json;q=0.5, application/sparql-results+xml",
-         "application/sparql-results+xml", _names_xml),
+        (
+            "application/sparql-results+json;q=0.5, application/sparql-results+xml",
+            "application/sparql-results+xml",
+            _names_xml,
+        ),
         ("text/html, */*;q=0.1", "application/sparql-results+json", _names_json),
         ("text/csv;q=0, text/*", "text/tab-separated-values", _names_tsv),
     ],
 )
-def test_select_in_every_results_format(client: httpx.Client, accept: str | None,
-                                        media_type: str, read) -> None:  # noqa: ANN001
+def test_select_in_every_results_format(
+    client: httpx.Client, accept: str | None, media_type: str, read
+) -> None:  # noqa: ANN001
     headers = {"accept": accept} if accept else {}
     r = client.get("/sparql", params={"query": STATES}, headers=headers)
     assert r.status_code == 200, r.text
@@ -70,40 +74,57 @@ def test_select_in_every_results_format(client: httpx.Client, accept: str | None
 
 @pytest.mark.parametrize(
     ("key", "media_type"),
-    [("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-     ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-     ("text/csv", "text/csv")],
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("text/csv", "text/csv"),
+    ],
 )
-def test_format_parameter_overrides_accept(client: httpx.Client, key: str,
-                                           media_type: str) -> None:
-    r = client.get("/sparql", params={"query": STATES, "format": key},
-                   headers={"accept": "application/sparql-results+json;q=0.1"})
+def test_format_parameter_overrides_accept(client: httpx.Client, key: str, media_type: str) -> None:
+    r = client.get(
+        "/sparql",
+        params={"query": STATES, "format": key},
+        headers={"accept": "application/sparql-results+json;q=0.1"},
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == media_type
 
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
-    [("application/sparql-results+json", b'"boolean":true'),
-     ("application/sparql-results+xml", b"<boolean>true</boolean>")],
+    [
+        ("application/sparql-results+json", b'"boolean":true'),
+        ("application/sparql-results+xml", b"<boolean>true</boolean>"),
+    ],
 )
 def test_ask(client: httpx.Client, accept: str, expected: bytes) -> None:
-    r = client.post("/sparql", data={"query": "ASK { ?s icg:alpha2Code \"CY\" }"},
-                    headers={"accept": accept})
+    r = client.post(
+        "/sparql", data={"query": 'ASK { ?s icg:alpha2Code "CY" }'}, headers={"accept": accept}
+    )
     assert r.status_code == 200
     assert expected in r.content
 
 
 @pytest.mark.parametrize(
     ("accept", "rdflib_format"),
-    [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-     ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")],
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
 )
-def test_construct_in_every_graph_format(client: httpx.Client, accept: str,
-                                         rdflib_format: str) -> None:
+def test_construct_in_every_graph_format(
+    client: httpx.Client, accept: str, rdflib_format: str
+) -> None:
     query = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a icg:MemberState ; rdfs:label ?l }"
-    r = client.post("/sparql", content=query.encode(),
-                    headers={"content-type": "application/sparql-query", "accept": accept})
+    r = client.post(
+        "/sparql",
+        content=query.encode(),
+        headers={"content-type": "application/sparql-query", "accept": accept},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].split(";")[0] == accept
     graph = rdflib.Graph().parse(data=r.content, format=rdflib_format)
@@ -111,8 +132,11 @@ def test_construct_in_every_graph_format(client: httpx.Client, accept: str,
 
 
 def test_describe(client: httpx.Client) -> None:
-    r = client.get("/sparql", params={"query": "DESCRIBE id:state\\/NO"},
-                   headers={"accept": "application/n-triples"})
+    r = client.get(
+        "/sparql",
+        params={"query": "DESCRIBE id:state\\/NO"},
+        headers={"accept": "application/n-triples"},
+    )
     assert r.status_code == 200
     graph = rdflib.Graph().parse(data=r.content, format="nt")
     assert rdflib.Literal("NO") in set(graph.objects())
@@ -128,21 +152,28 @@ def test_default_graph_is_the_union_of_named_graphs(client: httpx.Client) -> Non
 
 def test_default_graph_uri_narrows_the_default_graph(client: httpx.Client) -> None:
     query = "SELECT ?name WHERE { ?f a icg:FundingStream ; icg:inState/rdfs:label ?name }"
-    r = client.get("/sparql", params={
-        "query": query, "default-graph-uri": "https://w3id.org/icgraph/graph/frameworks"})
+    r = client.get(
+        "/sparql",
+        params={"query": query, "default-graph-uri": "https://w3id.org/icgraph/graph/frameworks"},
+    )
     assert r.status_code == 200
     assert _names_json(r.content) == []
 
 
 def test_relative_iris_resolve_against_the_graph_base(client: httpx.Client) -> None:
-    r = client.get("/sparql", params={"query": "ASK { <id/state/AT> a icg:MemberState }"},
-                   headers={"accept": "application/sparql-results+json"})
+    r = client.get(
+        "/sparql",
+        params={"query": "ASK { <id/state/AT> a icg:MemberState }"},
+        headers={"accept": "application/sparql-results+json"},
+    )
     assert r.json()["boolean"] is True
 
 
 def test_from_clause_is_honoured(client: httpx.Client) -> None:
-    query = ("SELECT ?name FROM <https://w3id.org/icgraph/graph/states> "
-             "WHERE { ?s rdfs:label ?name } ORDER BY ?name")
+    query = (
+        "SELECT ?name FROM <https://w3id.org/icgraph/graph/states> "
+        "WHERE { ?s rdfs:label ?name } ORDER BY ?name"
+    )
     assert _names_json(client.get("/sparql", params={"query": query}).content) == NAMES
 
 
@@ -195,8 +226,15 @@ def test_openapi_documents_the_endpoint(client: httpx.Client) -> None:
     get = spec["paths"]["/sparql"]["get"]
     assert get["description"].startswith("Run a SPARQL query given as ?query=")
     assert {p["name"] for p in get["parameters"]} >= {
-        "query", "default-graph-uri", "named-graph-uri", "format", "timeout"}
+        "query",
+        "default-graph-uri",
+        "named-graph-uri",
+        "format",
+        "timeout",
+    }
     post = spec["paths"]["/sparql"]["post"]
     assert set(post["requestBody"]["content"]) == {
-        "application/x-www-form-urlencoded", "application/sparql-query"}
+        "application/x-www-form-urlencoded",
+        "application/sparql-query",
+    }
     assert client.get("/docs").status_code == 200

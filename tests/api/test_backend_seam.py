@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from icgraph.config import Settings
-from icgraph.errors import QueryTimeout
 
 from api.app import create_app
 from api.backends import Backend, QueryRequest, QueryResult
 from api.formats import Kind
+from icgraph.config import Settings
+from icgraph.errors import QueryTimeout
 
 
 class FakeBackend:
@@ -46,9 +46,11 @@ def test_fake_backend_serves_the_routes(tmp_path) -> None:  # noqa: ANN001
     settings = Settings(store_path=tmp_path / "none", query_timeout=5, max_results=7)
     with TestClient(create_app(settings, backend=fake)) as client:
         assert client.get("/health").json() == {"backend": "fake", "ok": True, "status": "ok"}
-        r = client.get("/sparql", params={"query": "SELECT ?x {}", "timeout": "2",
-                                          "default-graph-uri": "http://g/1"},
-                       headers={"accept": "text/tab-separated-values"})
+        r = client.get(
+            "/sparql",
+            params={"query": "SELECT ?x {}", "timeout": "2", "default-graph-uri": "http://g/1"},
+            headers={"accept": "text/tab-separated-values"},
+        )
         assert r.status_code == 200
         assert r.content == b"?x\n1\n"
         assert r.headers["x-sparql-maxrows"] == "7"

@@ -20,8 +20,12 @@ from icgraph.query import execute, rows
 from ..paths import QUERIES, ROOT
 
 CATALOGUE = load_catalogue(QUERIES)
-MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-         "csv": "text/csv", "tsv": "text/tab-separated-values"}
+MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +56,9 @@ def test_list_names_every_query_with_its_parameters(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_each_query_answers_as_the_store_does(client: TestClient, graph_store: ox.Store,
-                                              name: str) -> None:
+def test_each_query_answers_as_the_store_does(
+    client: TestClient, graph_store: ox.Store, name: str
+) -> None:
     response = client.get(f"/queries/{name}", headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
     expected = rows(execute(graph_store, CATALOGUE[name].text))
@@ -81,27 +86,37 @@ def test_state_parameter_narrows_the_answer(client: TestClient, graph_store: ox.
     only = _bindings(portugal.content)
     assert only and len(only) < len(everything)
     assert {row["alpha2"] for row in only} == {"PT"}
-    expected = rows(execute(graph_store, CATALOGUE["cq10-practice-provenance"].text,
-                            values={"state": ox.Literal("PT")}))
+    expected = rows(
+        execute(
+            graph_store,
+            CATALOGUE["cq10-practice-provenance"].text,
+            values={"state": ox.Literal("PT")},
+        )
+    )
     assert only == expected
 
 
 def test_iri_parameter(client: TestClient) -> None:
     health = _bindings(client.get("/queries/cq08-health-practices").content)
-    education = client.get("/queries/cq08-health-practices",
-                           params={"field": "https://w3id.org/icgraph/id/field/education"})
+    education = client.get(
+        "/queries/cq08-health-practices",
+        params={"field": "https://w3id.org/icgraph/id/field/education"},
+    )
     assert education.status_code == 200
     assert _bindings(education.content) != health
 
 
-@pytest.mark.parametrize(("query", "params"), [
-    ("cq10-practice-provenance", {"state": "Portugal"}),
-    ("cq10-practice-provenance", {"state": "P1"}),
-    ("cq10-practice-provenance", {"country": "PT"}),
-    ("cq01-responding-states", {"state": "PT"}),
-    ("cq08-health-practices", {"field": "education"}),
-    ("cq08-health-practices", {"field": "https://w3id.org/icgraph/id/field/<x>"}),
-])
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        ("cq10-practice-provenance", {"state": "Portugal"}),
+        ("cq10-practice-provenance", {"state": "P1"}),
+        ("cq10-practice-provenance", {"country": "PT"}),
+        ("cq01-responding-states", {"state": "PT"}),
+        ("cq08-health-practices", {"field": "education"}),
+        ("cq08-health-practices", {"field": "https://w3id.org/icgraph/id/field/<x>"}),
+    ],
+)
 def test_bad_parameter_is_a_400(client: TestClient, query: str, params: dict[str, str]) -> None:
     response = client.get(f"/queries/{query}", params=params)
     assert response.status_code == 400, response.text
@@ -121,9 +136,13 @@ def test_unknown_query_is_a_404_with_the_known_names(client: TestClient) -> None
 
 
 def test_unacceptable_format_is_a_406(client: TestClient) -> None:
-    assert client.get("/queries/cq01-responding-states", params={"format": "png"}).status_code == 406
-    assert client.get("/queries/cq01-responding-states",
-                      headers={"Accept": "image/png"}).status_code == 406
+    assert (
+        client.get("/queries/cq01-responding-states", params={"format": "png"}).status_code == 406
+    )
+    assert (
+        client.get("/queries/cq01-responding-states", headers={"Accept": "image/png"}).status_code
+        == 406
+    )
 
 
 def test_openapi_describes_every_query_and_its_parameters(client: TestClient) -> None:

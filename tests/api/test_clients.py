@@ -35,8 +35,9 @@ def _wrapper(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapp
 def test_sparqlwrapper_json(url: str, case: Case, method: str) -> None:
     result = _wrapper(url, case.query, JSON, method).queryAndConvert()
     assert tuple(result["head"]["vars"]) == case.variables
-    rows = tuple(tuple(b[v]["value"] for v in case.variables)
-                 for b in result["results"]["bindings"])
+    rows = tuple(
+        tuple(b[v]["value"] for v in case.variables) for b in result["results"]["bindings"]
+    )
     assert rows == case.rows
 
 
@@ -45,8 +46,10 @@ def test_sparqlwrapper_xml(url: str, case: Case) -> None:
     document = _wrapper(url, case.query, XML).queryAndConvert()
     ns = "http://www.w3.org/2005/sparql-results#"
     rows = tuple(
-        tuple(r.getElementsByTagNameNS(ns, "binding")[i].firstChild.firstChild.data
-              for i in range(len(case.variables)))
+        tuple(
+            r.getElementsByTagNameNS(ns, "binding")[i].firstChild.firstChild.data
+            for i in range(len(case.variables))
+        )
         for r in document.getElementsByTagNameNS(ns, "result")
     )
     assert rows == case.rows
@@ -61,8 +64,9 @@ def test_sparqlwrapper_csv(url: str) -> None:
 
 
 def test_sparqlwrapper_construct_turtle(url: str) -> None:
-    client = _wrapper(url, "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a icg:MemberState ; "
-                           "rdfs:label ?l }", TURTLE)
+    client = _wrapper(
+        url, "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a icg:MemberState ; rdfs:label ?l }", TURTLE
+    )
     graph = Graph().parse(data=client.queryAndConvert(), format="turtle")
     assert len(graph) == 3
     assert Literal("Cyprus", lang="en") in set(graph.objects())

@@ -23,8 +23,12 @@ from .serving import build_store
 BASE = "https://w3id.org/icgraph/"
 METADATA_GRAPH = BASE + "graph/metadata"
 SPDX = "http://spdx.org/rdf/terms#"
-PARSE = {"icgraph.nq": ox.RdfFormat.N_QUADS, "icgraph.ttl": ox.RdfFormat.TURTLE,
-         "icgraph.nt": ox.RdfFormat.N_TRIPLES, "icgraph.jsonld": ox.RdfFormat.JSON_LD}
+PARSE = {
+    "icgraph.nq": ox.RdfFormat.N_QUADS,
+    "icgraph.ttl": ox.RdfFormat.TURTLE,
+    "icgraph.nt": ox.RdfFormat.N_TRIPLES,
+    "icgraph.jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +77,11 @@ def test_nquads_keeps_the_named_graphs_and_triple_dumps_hold_the_union(
     assert {q.graph_name.value for q in quads} == store_graphs  # type: ignore[union-attr]
     assert len(store_graphs) >= 9
     assert len(quads) == len(graph_store)
-    union = _count(graph_store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                                "WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    union = _count(
+        graph_store,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+        "WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    )
     for name in ("icgraph.ttl", "icgraph.nt", "icgraph.jsonld"):
         triples = list(ox.parse(client.get(f"/dumps/{name}").content, format=PARSE[name]))
         assert len(triples) == union, name
@@ -90,31 +97,40 @@ def _metadata(client: TestClient, path: str, accept: str = "text/turtle") -> Gra
     response = client.get(path, headers={"Accept": accept})
     assert response.status_code == 200, path
     assert "Accept" in response.headers["vary"]
-    fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml", "application/n-triples": "nt"}[accept]
+    fmt = {
+        "text/turtle": "turtle",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+        "application/n-triples": "nt",
+    }[accept]
     return Graph().parse(data=response.content, format=fmt)
 
 
 @pytest.mark.parametrize("path", ["/void", "/.well-known/void"])
-def test_void_counts_match_the_store(client: TestClient, graph_store: ox.Store,
-                                     path: str) -> None:
+def test_void_counts_match_the_store(client: TestClient, graph_store: ox.Store, path: str) -> None:
     graph = _metadata(client, path)
     (dataset,) = set(graph.subjects(VOID.subset, None))
     content = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{METADATA_GRAPH}>)"
-    triples = _count(graph_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o "
-                                  f"WHERE {{ {content} }} }}")
+    triples = _count(
+        graph_store,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {content} }} }}",
+    )
     assert int(graph.value(dataset, VOID.triples)) == triples  # type: ignore[arg-type]
     subsets = set(graph.objects(dataset, VOID.subset))
     assert len(subsets) >= 8
     for subset in subsets:
-        size = _count(graph_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{subset}> {{ ?s ?p ?o }} }}")
+        size = _count(
+            graph_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{subset}> {{ ?s ?p ?o }} }}"
+        )
         assert int(graph.value(subset, VOID.triples)) == size, subset  # type: ignore[arg-type]
     assert set(graph.objects(dataset, VOID.dataDump)) == {
-        URIRef(BASE + "dumps/" + name) for name in PARSE}
+        URIRef(BASE + "dumps/" + name) for name in PARSE
+    }
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json",
-                                    "application/rdf+xml", "application/n-triples"])
+@pytest.mark.parametrize(
+    "accept", ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+)
 def test_dcat_catalogue_lists_distributions_with_checksums(
     client: TestClient, listing: dict[str, dict[str, object]], accept: str
 ) -> None:
@@ -136,7 +152,8 @@ def test_dcat_catalogue_lists_distributions_with_checksums(
         checksum = graph.value(distribution, URIRef(SPDX + "checksum"))
         assert str(graph.value(checksum, URIRef(SPDX + "checksumValue"))) == entry["sha256"]
         assert graph.value(checksum, URIRef(SPDX + "algorithm")) == URIRef(
-            SPDX + "checksumAlgorithm_sha256")
+            SPDX + "checksumAlgorithm_sha256"
+        )
 
 
 def test_catalogue_resources_dereference(client: TestClient) -> None:
@@ -144,7 +161,7 @@ def test_catalogue_resources_dereference(client: TestClient) -> None:
     for kind in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService):
         (node,) = set(graph.subjects(RDF.type, kind))
         assert str(node).startswith(BASE + "id/")
-        page = client.get("/" + str(node)[len(BASE):], headers={"Accept": "text/turtle"})
+        page = client.get("/" + str(node)[len(BASE) :], headers={"Accept": "text/turtle"})
         assert page.status_code == 200, node
 
 
@@ -160,6 +177,7 @@ def test_service_description_links_void_catalogue_and_dumps(client: TestClient) 
 
 
 # --- the dumps follow the published store ---------------------------------------------------------
+
 
 def test_dumps_are_rewritten_when_a_new_store_is_published(tmp_path: Path) -> None:
     first = tmp_path / "a.trig"

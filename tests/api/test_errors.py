@@ -55,11 +55,15 @@ def test_wrong_method_is_405(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("content_type", "expect"),
-    [("text/plain", "'text/plain'"), (None, "no Content-Type"),
-     ("multipart/form-data; boundary=x", "'multipart/form-data'")],
+    [
+        ("text/plain", "'text/plain'"),
+        (None, "no Content-Type"),
+        ("multipart/form-data; boundary=x", "'multipart/form-data'"),
+    ],
 )
-def test_wrong_media_type_is_415(client: httpx.Client, content_type: str | None,
-                                 expect: str) -> None:
+def test_wrong_media_type_is_415(
+    client: httpx.Client, content_type: str | None, expect: str
+) -> None:
     headers = {"content-type": content_type} if content_type else {}
     r = client.post("/sparql", content=b"ASK {}", headers=headers)
     assert r.status_code == 415
@@ -67,15 +71,19 @@ def test_wrong_media_type_is_415(client: httpx.Client, content_type: str | None,
 
 
 def test_non_utf8_charset_is_415(client: httpx.Client) -> None:
-    r = client.post("/sparql", content="ASK {}".encode("utf-16"),
-                    headers={"content-type": "application/sparql-query; charset=UTF-16"})
+    r = client.post(
+        "/sparql",
+        content="ASK {}".encode("utf-16"),
+        headers={"content-type": "application/sparql-query; charset=UTF-16"},
+    )
     assert r.status_code == 415
     assert "charset 'utf-16'" in r.text
 
 
 def test_body_that_is_not_utf8_is_400_with_offset(client: httpx.Client) -> None:
-    r = client.post("/sparql", content=b"ASK { \xff }",
-                    headers={"content-type": "application/sparql-query"})
+    r = client.post(
+        "/sparql", content=b"ASK { \xff }", headers={"content-type": "application/sparql-query"}
+    )
     assert r.status_code == 400
     assert "not valid UTF-8 (byte 6" in r.text
 
@@ -98,26 +106,38 @@ def test_graph_format_for_select_is_406(client: httpx.Client) -> None:
         ("GET", {"params": {"update": "CLEAR ALL"}}),
         ("GET", {"params": {"query": "CLEAR ALL"}}),
         ("POST", {"data": {"update": "LOAD <http://127.0.0.1:9/x>"}}),
-        ("POST", {"content": b"DROP ALL",
-                  "headers": {"content-type": "application/sparql-update"}}),
-        ("POST", {"content": b"INSERT DATA { <a:s> <a:p> <a:o> }",
-                  "headers": {"content-type": "application/sparql-query"}}),
+        (
+            "POST",
+            {"content": b"DROP ALL", "headers": {"content-type": "application/sparql-update"}},
+        ),
+        (
+            "POST",
+            {
+                "content": b"INSERT DATA { <a:s> <a:p> <a:o> }",
+                "headers": {"content-type": "application/sparql-query"},
+            },
+        ),
     ],
 )
-def test_every_write_path_is_refused(client: httpx.Client, method: str,
-                                     kwargs: dict[str, object]) -> None:
+def test_every_write_path_is_refused(
+    client: httpx.Client, method: str, kwargs: dict[str, object]
+) -> None:
     r = client.request(method, "/sparql", **kwargs)  # type: ignore[arg-type]
     assert r.status_code == 403
     assert "read-only" in r.text
-    still = client.get("/sparql", params={"query": "ASK { ?s a icg:MemberState }"},
-                       headers={"accept": "application/sparql-results+json"})
+    still = client.get(
+        "/sparql",
+        params={"query": "ASK { ?s a icg:MemberState }"},
+        headers={"accept": "application/sparql-results+json"},
+    )
     assert still.json()["boolean"] is True
 
 
 def test_body_over_the_cap_is_413(client: httpx.Client) -> None:
     query = "ASK {}" + " " * MAX_BODY_BYTES
-    r = client.post("/sparql", content=query.encode(),
-                    headers={"content-type": "application/sparql-query"})
+    r = client.post(
+        "/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"}
+    )
     assert r.status_code == 413
     assert f"limit is {MAX_BODY_BYTES} bytes" in r.text
 
@@ -128,14 +148,16 @@ def test_chunked_body_over_the_cap_is_413(client: httpx.Client) -> None:
         for _ in range(MAX_BODY_BYTES // 1000 + 2):
             yield b" " * 1000
 
-    r = client.post("/sparql", content=chunks(),
-                    headers={"content-type": "application/sparql-query"})
+    r = client.post(
+        "/sparql", content=chunks(), headers={"content-type": "application/sparql-query"}
+    )
     assert r.status_code == 413
 
 
 def test_service_to_an_unlisted_endpoint_is_400(client: httpx.Client) -> None:
-    r = client.get("/sparql", params={
-        "query": "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"})
+    r = client.get(
+        "/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"}
+    )
     assert r.status_code == 400
     assert "SERVICE <http://127.0.0.1:1/sparql> is refused" in r.text
 
@@ -144,11 +166,17 @@ def test_cors_headers_for_the_configured_origin(client: httpx.Client) -> None:
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"origin": CORS_ORIGIN})
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] == CORS_ORIGIN
-    other = client.get("/sparql", params={"query": "ASK {}"},
-                       headers={"origin": "https://elsewhere.example"})
+    other = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"origin": "https://elsewhere.example"}
+    )
     assert "access-control-allow-origin" not in other.headers
-    preflight = client.options("/sparql", headers={
-        "origin": CORS_ORIGIN, "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type"})
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "origin": CORS_ORIGIN,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]

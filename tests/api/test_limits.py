@@ -15,8 +15,11 @@ from .conftest import Listener
 # Four cross-joined VALUES blocks: 8.1e9 rows to count, far more than any timeout allows,
 # independent of the data, and small enough for the body cap.
 _BLOCK = " ".join(str(i) for i in range(300))
-PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
-    f"{{ VALUES ?{v} {{ {_BLOCK} }} }}" for v in "abcd") + " }"
+PATHOLOGICAL = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"{{ VALUES ?{v} {{ {_BLOCK} }} }}" for v in "abcd")
+    + " }"
+)
 POLL_LIMIT = 30.0
 
 
@@ -42,21 +45,26 @@ def _wait_for(predicate, what: str):  # noqa: ANN001, ANN202
 def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> None:
     with httpx.Client(base_url=api_server, timeout=60) as client:
         before = _wait_for(
-            lambda: (h := client.get("/health").json())["idle"] == 2 and h, "idle workers")
+            lambda: (h := client.get("/health").json())["idle"] == 2 and h, "idle workers"
+        )
         slow: dict[str, httpx.Response] = {}
 
         def run_slow() -> None:
             slow["response"] = client.post(
-                "/sparql", data={"query": PATHOLOGICAL, "timeout": "1.5"})
+                "/sparql", data={"query": PATHOLOGICAL, "timeout": "1.5"}
+            )
 
         thread = threading.Thread(target=run_slow)
         thread.start()
         # Once a worker is busy with it, the other answers a normal query meanwhile.
         _wait_for(lambda: client.get("/health").json()["idle"] == 1, "the slow query to start")
         # A text never sent before, so the result cache cannot answer it: a worker must.
-        fresh = f"ASK {{ ?s icg:alpha2Code \"AT\" }} # {uuid.uuid4()}"
-        quick = client.get("/sparql", params={"query": fresh},
-                           headers={"accept": "application/sparql-results+json"})
+        fresh = f'ASK {{ ?s icg:alpha2Code "AT" }} # {uuid.uuid4()}'
+        quick = client.get(
+            "/sparql",
+            params={"query": fresh},
+            headers={"accept": "application/sparql-results+json"},
+        )
         assert quick.status_code == 200
         assert quick.json()["boolean"] is True
         assert thread.is_alive(), "the pathological query finished instead of running on"
@@ -71,7 +79,8 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         killed = _wait_for(lambda: [p for p in before["pids"] if not _alive(p)], "the kill")
         assert len(killed) == 1, before["pids"]
         after = _wait_for(
-            lambda: (h := client.get("/health").json())["workers"] == 2 and h, "a new worker")
+            lambda: (h := client.get("/health").json())["workers"] == 2 and h, "a new worker"
+        )
         assert after["replaced"] >= 1
         assert killed[0] not in after["pids"]
         again = client.get("/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}"})
@@ -108,8 +117,12 @@ def test_service_to_an_allowed_endpoint_is_called(
 ) -> None:
     # The control for the test above: the gate, not some other failure, stopped those calls.
     url, calls = allowed_endpoint
-    r = httpx.get(endpoint, params={"query": f"SELECT ?remote WHERE {{ SERVICE <{url}> {{}} }}"},
-                  headers={"accept": "application/sparql-results+json"}, timeout=30)
+    r = httpx.get(
+        endpoint,
+        params={"query": f"SELECT ?remote WHERE {{ SERVICE <{url}> {{}} }}"},
+        headers={"accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
     assert calls, "the allowed endpoint was never called"
     bindings = r.json()["results"]["bindings"]
@@ -117,8 +130,9 @@ def test_service_to_an_allowed_endpoint_is_called(
 
 
 @pytest.mark.parametrize("timeout", ["0.5"])
-def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(api_server: str,
-                                                               timeout: str) -> None:
+def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(
+    api_server: str, timeout: str
+) -> None:
     # Both workers busy with runaway queries: a third query waits, and its own time limit
     # still holds.
     with httpx.Client(base_url=api_server, timeout=60) as client:
@@ -126,15 +140,19 @@ def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(api_server: str,
         results: list[httpx.Response] = []
         # Different texts, so they are not merged into one run.
         threads = [
-            threading.Thread(target=lambda n=n: results.append(client.post(
-                "/sparql", data={"query": f"{PATHOLOGICAL} # {n}", "timeout": "3"})))
+            threading.Thread(
+                target=lambda n=n: results.append(
+                    client.post("/sparql", data={"query": f"{PATHOLOGICAL} # {n}", "timeout": "3"})
+                )
+            )
             for n in range(2)
         ]
         for t in threads:
             t.start()
         _wait_for(lambda: client.get("/health").json()["idle"] == 0, "both workers busy")
-        waiting = client.get("/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}",
-                                                "timeout": timeout})
+        waiting = client.get(
+            "/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}", "timeout": timeout}
+        )
         assert waiting.status_code == 503
         assert "waiting for a free query worker" in waiting.text
         for t in threads:

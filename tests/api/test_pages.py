@@ -93,8 +93,10 @@ def scorecard(page: str) -> dict[str, str]:
 
 
 def figures(page: str) -> dict[str, int]:
-    return {name: int(n) for name, n in re.findall(
-        r'<li data-figure="([^"]+)"><span class="n">(\d+)</span>', page)}
+    return {
+        name: int(n)
+        for name, n in re.findall(r'<li data-figure="([^"]+)"><span class="n">(\d+)</span>', page)
+    }
 
 
 # --- Home ---------------------------------------------------------------------------------------
@@ -107,17 +109,23 @@ def test_home_shows_the_graphs_figures(client: TestClient, graph_store: ox.Store
     shown = figures(response.text)
     assert shown["states"] == 32
     assert shown["practices of interest"] == 54  # 30 + 11 + 13 in sections 2.1, 2.2, 2.3
-    triples = {(q.subject, q.predicate, q.object)
-               for q in graph_store.quads_for_pattern(None, None, None, None)
-               if q.graph_name != ox.NamedNode(str(METADATA_GRAPH))}
+    triples = {
+        (q.subject, q.predicate, q.object)
+        for q in graph_store.quads_for_pattern(None, None, None, None)
+        if q.graph_name != ox.NamedNode(str(METADATA_GRAPH))
+    }
     assert shown["triples"] == len(triples) > 0
     instruments = solutions(
-        graph_store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a icg:Instrument }")
+        graph_store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a icg:Instrument }"
+    )
     assert shown["instruments"] == int(instruments[0]["n"].value) > 0
     # Actors as the catalogue's CQ7 counts them: organisations and actor groups.
-    actors = solutions(graph_store, """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
+    actors = solutions(
+        graph_store,
+        """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
         { ?a a org:Organization } UNION { ?a a org:OrganizationalCollaboration }
-        UNION { ?a a icg:ActorGroup } }""")
+        UNION { ?a a icg:ActorGroup } }""",
+    )
     assert shown["actors"] == int(actors[0]["n"].value) > 0
 
 
@@ -126,8 +134,12 @@ def test_home_lists_the_32_states_with_links_to_their_pages(
 ) -> None:
     page = client.get("/").text
     codes = re.findall(r'<a href="/states/([A-Z]{2})">', page)
-    expected = {str(row["c"].value) for row in solutions(
-        graph_store, "SELECT ?c WHERE { ?s a icg:MemberState ; icg:alpha2Code ?c }")}
+    expected = {
+        str(row["c"].value)
+        for row in solutions(
+            graph_store, "SELECT ?c WHERE { ?s a icg:MemberState ; icg:alpha2Code ?c }"
+        )
+    }
     assert len(expected) == 32
     assert sorted(codes) == sorted(expected)
     assert "Cyprus (answered through Limassol)" in text(page)
@@ -140,8 +152,12 @@ def test_andorra_has_the_equality_observatory_and_only_institutions(client: Test
     response = client.get("/states/AD")
     assert response.status_code == 200
     page = response.text
-    assert scorecard(page) == {"legislation": "missing", "institutions": "present",
-                               "strategies": "missing", "funding": "missing"}
+    assert scorecard(page) == {
+        "legislation": "missing",
+        "institutions": "present",
+        "strategies": "missing",
+        "funding": "missing",
+    }
     visible = text(page)
     assert "Equality Observatory" in visible
     assert '<a href="/id/actor/ad/equality-observatory">Equality Observatory</a>' in page
@@ -152,8 +168,12 @@ def test_andorra_has_the_equality_observatory_and_only_institutions(client: Test
 
 def test_bulgaria_has_strategies_only(client: TestClient) -> None:
     page = client.get("/states/BG").text
-    assert scorecard(page) == {"legislation": "missing", "institutions": "missing",
-                               "strategies": "present", "funding": "missing"}
+    assert scorecard(page) == {
+        "legislation": "missing",
+        "institutions": "missing",
+        "strategies": "present",
+        "funding": "missing",
+    }
 
 
 def test_every_state_scorecard_agrees_with_icgraph_report(
@@ -188,7 +208,8 @@ def test_state_page_lists_instruments_and_actors_with_types_and_levels(
     assert instruments is not None and actors is not None
     row = re.search(
         r"Strategy on Inclusion of Migrants</a></td>\s*<td>([^<]*)</td><td>([^<]*)</td>",
-        instruments.group(0))
+        instruments.group(0),
+    )
     assert row is not None and row.groups() == ("strategy or plan", "national")
     assert "Municipal Police of Madrid" in actors.group(0)
     assert "Equality Observatory" not in actors.group(0)
@@ -201,8 +222,10 @@ def test_multilevel_links_show_channel_direction_and_the_quote(client: TestClien
     visible = text(multilevel.group(0))
     assert "national impetus" in visible and "top-down" in visible
     assert "self-assessment tool" in visible
-    assert ("In Croatia, the Office for Human Rights and the Rights of National Minorities "
-            "undertook a survey of the challenges of integration in Croatia") in text(page)
+    assert (
+        "In Croatia, the Office for Human Rights and the Rights of National Minorities "
+        "undertook a survey of the challenges of integration in Croatia"
+    ) in text(page)
 
 
 def test_a_state_code_is_case_insensitive(client: TestClient) -> None:
@@ -238,8 +261,10 @@ def test_search_is_a_case_insensitive_substring_match(client: TestClient) -> Non
     upper = results(client.get("/search", params={"q": "OBSERVATORY"}).text)
     assert lower == upper
     assert ("/id/actor/ad/equality-observatory", "Equality Observatory") in lower
-    assert ("/id/actor/es/spanish-observatory-on-racism-and-xenophobia",
-            "Spanish Observatory on Racism and Xenophobia") in lower
+    assert (
+        "/id/actor/es/spanish-observatory-on-racism-and-xenophobia",
+        "Spanish Observatory on Racism and Xenophobia",
+    ) in lower
 
 
 def test_search_covers_skos_pref_labels(client: TestClient) -> None:
@@ -270,8 +295,9 @@ def test_an_empty_search_shows_the_form_only(client: TestClient) -> None:
 
 
 def editor_tabs(page: str) -> list[dict[str, str]]:
-    match = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page,
-                      flags=re.DOTALL)
+    match = re.search(
+        r'<script type="application/json" id="catalogue">(.*?)</script>', page, flags=re.DOTALL
+    )
     assert match is not None
     return json.loads(html.unescape(match.group(1)))  # type: ignore[no-any-return]
 
@@ -288,8 +314,11 @@ def test_editor_has_one_tab_per_catalogue_query(client: TestClient) -> None:
 
 def test_every_editor_tab_runs_on_the_endpoint(client: TestClient) -> None:
     for tab in editor_tabs(client.get("/editor").text):
-        response = client.post("/sparql", data={"query": tab["query"]},
-                               headers={"Accept": "application/sparql-results+json"})
+        response = client.post(
+            "/sparql",
+            data={"query": tab["query"]},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert response.status_code == 200, (tab["name"], response.text)
         assert response.json()["results"]["bindings"], tab["name"]
 

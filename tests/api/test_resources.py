@@ -30,8 +30,12 @@ RDF_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
-EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-              "rdf": "application/rdf+xml", "nt": "application/n-triples"}
+EXTENSIONS = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +49,9 @@ def client(store_path: Path) -> Iterator[TestClient]:
 def resources(graph_store: ox.Store) -> list[str]:
     """Every IRI under <base>id/ that is the subject of a triple in the published graph."""
     rows = graph_store.query(
-        f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }} ORDER BY ?s')
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }} ORDER BY ?s'
+    )
     return [row["s"].value for row in rows]  # type: ignore[index, union-attr]
 
 
@@ -66,13 +71,14 @@ def _text(page: str) -> str:
 
 # --- every resource dereferences ------------------------------------------------------------------
 
+
 def test_every_id_resource_dereferences_in_html_and_turtle(
     client: TestClient, resources: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert len(resources) > 300, "expected the graph's resources"
     failures = []
     for iri in resources:
-        path = "/" + iri[len(BASE):]
+        path = "/" + iri[len(BASE) :]
         page = client.get(path, headers={"Accept": BROWSER})
         if page.status_code != 200 or not page.headers["content-type"].startswith("text/html"):
             failures.append(f"{path} HTML: {page.status_code}")
@@ -91,6 +97,7 @@ def test_every_id_resource_dereferences_in_html_and_turtle(
 
 
 # --- content negotiation ------------------------------------------------------------------------
+
 
 def test_browser_gets_html_with_vary_and_content_location(client: TestClient) -> None:
     response = client.get("/id/state/ES", headers={"Accept": BROWSER})
@@ -111,13 +118,13 @@ def test_machines_get_each_rdf_format_by_accept(client: TestClient, media_type: 
     spain = ox.NamedNode(BASE + "id/state/ES")
     assert ox.Triple(spain, ox.NamedNode(ICG + "alpha2Code"), ox.Literal("ES")) in triples
     # Incoming links are part of the description: Spain's practices point at it.
-    assert any(t.object == spain and t.predicate == ox.NamedNode(ICG + "inState")
-               for t in triples)
+    assert any(t.object == spain and t.predicate == ox.NamedNode(ICG + "inState") for t in triples)
 
 
 @pytest.mark.parametrize("extension", list(EXTENSIONS))
-def test_extension_selects_the_format_whatever_accept_says(client: TestClient,
-                                                           extension: str) -> None:
+def test_extension_selects_the_format_whatever_accept_says(
+    client: TestClient, extension: str
+) -> None:
     response = client.get(f"/id/state/ES.{extension}", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == EXTENSIONS[extension]
@@ -135,8 +142,9 @@ def test_html_extension_and_default_format(client: TestClient) -> None:
 
 
 def test_q_values_are_honoured(client: TestClient) -> None:
-    response = client.get("/id/state/ES",
-                          headers={"Accept": "text/html;q=0.5, application/ld+json"})
+    response = client.get(
+        "/id/state/ES", headers={"Accept": "text/html;q=0.5, application/ld+json"}
+    )
     assert response.headers["content-type"].startswith("application/ld+json")
 
 
@@ -154,10 +162,18 @@ def test_head_answers_like_get(client: TestClient) -> None:
 
 # --- unknown IRIs -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/id/state/XX", "/id/", "/id/state/ES/extra", "/id/no%20such%20thing",
-    "/id/x%3E%20%7D%20UNION%20%7B%20%3Fs%20%3Fp%20%3Fo", "/id/state/ES.xml",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/state/XX",
+        "/id/",
+        "/id/state/ES/extra",
+        "/id/no%20such%20thing",
+        "/id/x%3E%20%7D%20UNION%20%7B%20%3Fs%20%3Fp%20%3Fo",
+        "/id/state/ES.xml",
+    ],
+)
 def test_unknown_iri_is_a_404_page_not_a_500(client: TestClient, path: str) -> None:
     page = client.get(path, headers={"Accept": BROWSER})
     assert page.status_code == 404
@@ -169,6 +185,7 @@ def test_unknown_iri_is_a_404_page_not_a_500(client: TestClient, path: str) -> N
 
 
 # --- what the page shows ------------------------------------------------------------------------
+
 
 def _quote(store: ox.Store, practice: str) -> str:
     (row,) = _union(store, f"SELECT ?q WHERE {{ <{practice}> <{ICG}quote> ?q }}")
@@ -193,21 +210,27 @@ def test_actor_page_shows_level_state_and_the_practice_that_names_it(
     assert "Funding streams" in text and "2.1" in text
 
 
-def test_every_passage_naming_a_resource_is_quoted(client: TestClient,
-                                                   graph_store: ox.Store) -> None:
+def test_every_passage_naming_a_resource_is_quoted(
+    client: TestClient, graph_store: ox.Store
+) -> None:
     resource = BASE + "id/state/ES"
-    passages = {row["p"].value for row in _union(  # type: ignore[union-attr]
-        graph_store,
-        f"SELECT DISTINCT ?p WHERE {{ {{ ?p <{ICG}names> <{resource}> }} UNION "
-        f"{{ <{resource}> <{ICG}reportedIn> ?p }} ?p <{ICG}quote> ?q }}")}
+    passages = {
+        row["p"].value
+        for row in _union(  # type: ignore[union-attr]
+            graph_store,
+            f"SELECT DISTINCT ?p WHERE {{ {{ ?p <{ICG}names> <{resource}> }} UNION "
+            f"{{ <{resource}> <{ICG}reportedIn> ?p }} ?p <{ICG}quote> ?q }}",
+        )
+    }
     assert passages
     text = _text(client.get("/id/state/ES", headers={"Accept": BROWSER}).text)
     for passage in passages:
         assert _quote(graph_store, passage) in text, passage
 
 
-def test_practice_page_shows_its_own_quote_and_section(client: TestClient,
-                                                       graph_store: ox.Store) -> None:
+def test_practice_page_shows_its_own_quote_and_section(
+    client: TestClient, graph_store: ox.Store
+) -> None:
     page = client.get("/id/practice/funding-streams/ES", headers={"Accept": BROWSER})
     own = re.search(r'<section class="own-quote">(.*?)</section>', page.text, re.S)
     assert own is not None
@@ -223,34 +246,41 @@ def test_links_stay_on_this_server_and_name_things_by_label(client: TestClient) 
 
 # --- any base IRI, any host -----------------------------------------------------------------------
 
+
 def test_resources_resolve_under_another_base_iri(tmp_path: Path) -> None:
     data = tmp_path / "other.trig"
     data.write_text(
-        '<http://kg.example.test/base/graph/x> {\n'
-        '  <http://kg.example.test/base/id/thing/a> '
+        "<http://kg.example.test/base/graph/x> {\n"
+        "  <http://kg.example.test/base/id/thing/a> "
         '<http://www.w3.org/2000/01/rdf-schema#label> "thing A"@en ;\n'
-        '    <http://example.test/p> <http://kg.example.test/base/id/thing/b> .\n'
-        '  <http://kg.example.test/base/id/thing/b> '
+        "    <http://example.test/p> <http://kg.example.test/base/id/thing/b> .\n"
+        "  <http://kg.example.test/base/id/thing/b> "
         '<http://www.w3.org/2000/01/rdf-schema#label> "thing B"@en .\n}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     store = build_store(tmp_path / "store", {None: data})
-    settings = Settings(root=ROOT, store_path=store, query_workers=1,
-                        base_iri="http://kg.example.test/base/")
+    settings = Settings(
+        root=ROOT, store_path=store, query_workers=1, base_iri="http://kg.example.test/base/"
+    )
     with TestClient(create_app(settings), base_url="http://localhost:8123") as local:
         page = local.get("/id/thing/a", headers={"Accept": BROWSER})
         assert page.status_code == 200
         assert "thing A" in page.text and 'href="/id/thing/b"' in page.text
         turtle = local.get("/id/thing/a.ttl")
         assert ox.NamedNode("http://kg.example.test/base/id/thing/a") in {
-            t.subject for t in _triples(turtle.content, "text/turtle")}
+            t.subject for t in _triples(turtle.content, "text/turtle")
+        }
         assert local.get("/id/thing/c").status_code == 404
 
 
 # --- the ontology -------------------------------------------------------------------------------
 
+
 def _version_iri(store: ox.Store) -> str:
     (row,) = _union(
-        store, f"SELECT ?v WHERE {{ <{BASE}ontology> <http://www.w3.org/2002/07/owl#versionIRI> ?v }}")
+        store,
+        f"SELECT ?v WHERE {{ <{BASE}ontology> <http://www.w3.org/2002/07/owl#versionIRI> ?v }}",
+    )
     return str(row["v"].value)
 
 
@@ -270,17 +300,23 @@ def test_ontology_for_machines(client: TestClient, media_type: str) -> None:
     assert response.status_code == 200
     triples = _triples(response.content, media_type)
     owl_ontology = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
-    assert ox.Triple(ox.NamedNode(BASE + "ontology"),
-                     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                     owl_ontology) in triples
+    assert (
+        ox.Triple(
+            ox.NamedNode(BASE + "ontology"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            owl_ontology,
+        )
+        in triples
+    )
     assert len(triples) > 300
 
 
-def test_ontology_by_extension_version_iri_and_changelog(client: TestClient,
-                                                         graph_store: ox.Store) -> None:
+def test_ontology_by_extension_version_iri_and_changelog(
+    client: TestClient, graph_store: ox.Store
+) -> None:
     assert client.get("/ontology.ttl").headers["content-type"].startswith("text/turtle")
     assert client.get("/ontology.html").headers["content-type"].startswith("text/html")
-    version_path = "/" + _version_iri(graph_store)[len(BASE):]
+    version_path = "/" + _version_iri(graph_store)[len(BASE) :]
     assert client.get(version_path, headers={"Accept": "text/turtle"}).status_code == 200
     assert client.get("/ontology/99.0.0", headers={"Accept": BROWSER}).status_code == 404
     assert client.get("/ontology.xyz").status_code == 404

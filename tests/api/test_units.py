@@ -112,8 +112,11 @@ def test_get_without_query_asks_for_the_description() -> None:
 
 
 def test_post_form_merges_url_and_body_parameters() -> None:
-    op = from_post([("default-graph-uri", "http://g/1")], "application/x-www-form-urlencoded",
-                   b"query=ASK%20%7B%7D&named-graph-uri=http%3A%2F%2Fg%2F2&timeout=2.5")
+    op = from_post(
+        [("default-graph-uri", "http://g/1")],
+        "application/x-www-form-urlencoded",
+        b"query=ASK%20%7B%7D&named-graph-uri=http%3A%2F%2Fg%2F2&timeout=2.5",
+    )
     assert op.query == "ASK {}"
     assert op.dataset.default_graphs == ("http://g/1",)
     assert op.dataset.named_graphs == ("http://g/2",)
@@ -132,8 +135,9 @@ def test_post_form_merges_url_and_body_parameters() -> None:
         ([], "application/json", b"{}", 415, "'application/json'"),
     ],
 )
-def test_post_errors(url: list[tuple[str, str]], content_type: str, body: bytes, status: int,
-                     message: str) -> None:
+def test_post_errors(
+    url: list[tuple[str, str]], content_type: str, body: bytes, status: int, message: str
+) -> None:
     with pytest.raises(ProtocolError) as error:
         from_post(url, content_type, body)
     assert error.value.status == status
@@ -152,20 +156,32 @@ def test_syntax_messages_are_shortened() -> None:
 def memory_store() -> ox.Store:
     store = ox.Store()
     for i in range(10):
-        store.add(ox.Quad(ox.NamedNode(f"http://s/{i}"), ox.NamedNode("http://p"),
-                          ox.Literal(f"line\n{i}"), ox.NamedNode(f"http://g/{i % 2}")))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://s/{i}"),
+                ox.NamedNode("http://p"),
+                ox.Literal(f"line\n{i}"),
+                ox.NamedNode(f"http://g/{i % 2}"),
+            )
+        )
     return store
 
 
-def _run(store: ox.Store, query: str, cap: int, formats=("json", "json", "ntriples"),  # noqa: ANN001
-         union: bool = True) -> tuple:  # noqa: ANN001
+def _run(
+    store: ox.Store,
+    query: str,
+    cap: int,
+    formats=("json", "json", "ntriples"),  # noqa: ANN001
+    union: bool = True,
+) -> tuple:  # noqa: ANN001
     return execute(store, (query, None, None, union, formats, cap, None), {})
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_cap_cuts_solutions_in_every_format(memory_store: ox.Store, fmt: str) -> None:
     status, kind, name, truncated, body = _run(
-        memory_store, "SELECT ?o { ?s ?p ?o } ORDER BY ?s", 4, (fmt, fmt, None))
+        memory_store, "SELECT ?o { ?s ?p ?o } ORDER BY ?s", 4, (fmt, fmt, None)
+    )
     assert (status, kind, name, truncated) == ("ok", "solutions", fmt, True)
     if fmt == "csv":  # lossy, so pyoxigraph does not parse it back
         rows = list(csv.reader(io.StringIO(body.decode(), newline="")))

@@ -19,11 +19,10 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from api.app import create_app
 from icgraph import report
 from icgraph.config import Settings
 from icgraph.validate import SH
-
-from api.app import create_app
 
 MAX_BODY = 4_000
 ID = "https://w3id.org/icgraph/id/"
@@ -78,16 +77,19 @@ def user_graph_in(fmt: str) -> bytes:
 # --- GET /validation ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [
-    ("text/turtle", "text/turtle"),
-    ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "text/html"),
-    ("application/json", "application/json"),
-    ("text/csv", "text/csv"),
-    ("image/svg+xml", "image/svg+xml"),
-    ("image/png", "image/png"),
-    ("*/*", "text/turtle"),
-    ("text/csv;q=0.5, application/json", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/turtle", "text/turtle"),
+        ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("application/json", "application/json"),
+        ("text/csv", "text/csv"),
+        ("image/svg+xml", "image/svg+xml"),
+        ("image/png", "image/png"),
+        ("*/*", "text/turtle"),
+        ("text/csv;q=0.5, application/json", "application/json"),
+    ],
+)
 def test_get_negotiates(client: TestClient, accept: str, media_type: str) -> None:
     response = client.get("/validation", headers={"accept": accept})
     assert response.status_code == 200, response.text
@@ -116,31 +118,47 @@ def test_get_serves_the_published_report(client: TestClient, settings: Settings)
     data = client.get("/validation", headers={"accept": "application/json"}).json()
     assert len(data["matrix"]) == 32 * 4
     andorra = {c["element_key"]: c["status"] for c in data["matrix"] if c["code"] == "AD"}
-    assert andorra == {"legislation": "missing", "institutions": "evidence",
-                       "strategies": "missing", "funding": "missing"}
-    rows = list(csv.DictReader(io.StringIO(client.get("/validation", params={"format": "csv"}).text)))
+    assert andorra == {
+        "legislation": "missing",
+        "institutions": "evidence",
+        "strategies": "missing",
+        "funding": "missing",
+    }
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/validation", params={"format": "csv"}).text))
+    )
     assert len(rows) == 32 * 4
 
 
 # --- POST /validate -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("content_type", "fmt"), [
-    ("text/turtle", "turtle"),
-    ("text/turtle; charset=utf-8", "turtle"),
-    ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("text/turtle; charset=utf-8", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_post_validates_user_rdf(client: TestClient, content_type: str, fmt: str) -> None:
-    response = client.post("/validate", content=user_graph_in(fmt),
-                           headers={"content-type": content_type, "accept": "application/json"})
+    response = client.post(
+        "/validate",
+        content=user_graph_in(fmt),
+        headers={"content-type": content_type, "accept": "application/json"},
+    )
     assert response.status_code == 200, response.text
     data = response.json()
     assert [s["iri"] for s in data["states"]] == ["https://example.org/state/XX"]
     status = {c["element_key"]: c["status"] for c in data["matrix"]}
-    assert status == {"legislation": "evidence", "institutions": "missing",
-                      "strategies": "missing", "funding": "missing"}
+    assert status == {
+        "legislation": "evidence",
+        "institutions": "missing",
+        "strategies": "missing",
+        "funding": "missing",
+    }
     assert data["header"]["results"]["Warning"] == 3
     assert data["header"]["results"]["Info"] == 6
     # All shapes ran: the integrity shapes find what the user's state and law lack.
@@ -149,25 +167,36 @@ def test_post_validates_user_rdf(client: TestClient, content_type: str, fmt: str
 
 
 def test_post_answers_a_shacl_report_in_turtle_by_default(client: TestClient) -> None:
-    response = client.post("/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"})
+    response = client.post(
+        "/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=response.content, format="turtle")
     assert len(list(graph.subjects(RDF.type, SH.ValidationReport))) == 1
     messages = {str(m) for m in graph.objects(None, SH.resultMessage)}
-    assert "Examplestan has no evidence of the framework element 'funding streams' (section 2.1, Funding streams)" in messages
+    assert (
+        "Examplestan has no evidence of the framework element 'funding streams' (section 2.1, Funding streams)"
+        in messages
+    )
 
 
 def test_post_is_deterministic(client: TestClient) -> None:
-    first = client.post("/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"})
-    second = client.post("/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"})
+    first = client.post(
+        "/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"}
+    )
+    second = client.post(
+        "/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"}
+    )
     assert first.content == second.content
 
 
 def test_post_never_touches_the_served_store(client: TestClient, store_path: Path) -> None:
     before_store = store_fingerprint(store_path)
     before = client.get("/validation", headers={"accept": "application/json"}).content
-    response = client.post("/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"})
+    response = client.post(
+        "/validate", content=USER_TURTLE.encode(), headers={"content-type": "text/turtle"}
+    )
     assert response.status_code == 200
     assert store_fingerprint(store_path) == before_store
     after = client.get("/validation", headers={"accept": "application/json"}).content
@@ -176,19 +205,27 @@ def test_post_never_touches_the_served_store(client: TestClient, store_path: Pat
 
 
 def test_malformed_turtle_names_line_and_column(client: TestClient) -> None:
-    body = b"@prefix icg: <https://w3id.org/icgraph/ontology#> .\n\n<a> icg:inState <b> ;; .\n<c> <d> \"unterminated .\n"
+    body = b'@prefix icg: <https://w3id.org/icgraph/ontology#> .\n\n<a> icg:inState <b> ;; .\n<c> <d> "unterminated .\n'
     response = client.post("/validate", content=body, headers={"content-type": "text/turtle"})
     assert response.status_code == 400
     assert response.text.startswith("Malformed RDF at line ")
     assert "column" in response.text
 
 
-@pytest.mark.parametrize(("content_type", "body"), [
-    ("application/n-triples", b"<http://a> <http://b> .\n"),
-    ("application/ld+json", b'{"@id": "http://a", "http://b": [}'),
-    ("application/rdf+xml", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description></rdf:RDF>"),
-])
-def test_malformed_rdf_in_other_syntaxes(client: TestClient, content_type: str, body: bytes) -> None:
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/n-triples", b"<http://a> <http://b> .\n"),
+        ("application/ld+json", b'{"@id": "http://a", "http://b": [}'),
+        (
+            "application/rdf+xml",
+            b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description></rdf:RDF>",
+        ),
+    ],
+)
+def test_malformed_rdf_in_other_syntaxes(
+    client: TestClient, content_type: str, body: bytes
+) -> None:
     response = client.post("/validate", content=body, headers={"content-type": content_type})
     assert response.status_code == 400, response.text
     assert response.text.startswith("Malformed RDF")
@@ -220,7 +257,10 @@ def test_body_over_the_cap_without_length(client: TestClient) -> None:
 
 
 def test_post_json_keeps_its_shape(client: TestClient) -> None:
-    response = client.post("/validate", content=USER_TURTLE.encode(),
-                           headers={"content-type": "text/turtle", "accept": "application/json"})
+    response = client.post(
+        "/validate",
+        content=USER_TURTLE.encode(),
+        headers={"content-type": "text/turtle", "accept": "application/json"},
+    )
     data = json.loads(response.content)
     assert {r["number"] for r in data["header"]["not_checked"]} == {1, 2, 7}

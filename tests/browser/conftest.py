@@ -20,8 +20,14 @@ from ..paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
@@ -54,8 +60,10 @@ def page(browser: Browser, web_server: str) -> Iterator[Page]:
     opened = context.new_page()
     elsewhere: list[str] = []
     errors: list[str] = []
-    opened.on("request", lambda r: None if r.url.startswith((web_server, "data:"))
-              else elsewhere.append(r.url))
+    opened.on(
+        "request",
+        lambda r: None if r.url.startswith((web_server, "data:")) else elsewhere.append(r.url),
+    )
     opened.on("pageerror", lambda e: errors.append(str(e)))
     yield opened
     context.close()

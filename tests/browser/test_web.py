@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 def test_home_page_shows_figures_and_the_states(page: Page, screenshots: Path) -> None:
     page.goto("/")
     expect(page.locator("h1")).to_have_text(
-        "Intercultural integration in Council of Europe member states")
+        "Intercultural integration in Council of Europe member states"
+    )
     expect(page.locator('[data-figure="states"] .n')).to_have_text("32")
     expect(page.locator('[data-figure="practices of interest"] .n')).to_have_text("54")
     expect(page.locator("#states tbody tr")).to_have_count(32)
@@ -29,16 +30,25 @@ def test_from_home_to_a_state_scorecard(page: Page, screenshots: Path) -> None:
     expect(page.locator("h1")).to_contain_text("Andorra")
     rows = page.locator("#scorecard tbody tr")
     expect(rows).to_have_count(4)
-    statuses = {rows.nth(i).get_attribute("data-element"): rows.nth(i).get_attribute("data-status")
-                for i in range(4)}
-    assert statuses == {"legislation": "missing", "institutions": "present",
-                        "strategies": "missing", "funding": "missing"}
+    statuses = {
+        rows.nth(i).get_attribute("data-element"): rows.nth(i).get_attribute("data-status")
+        for i in range(4)
+    }
+    assert statuses == {
+        "legislation": "missing",
+        "institutions": "present",
+        "strategies": "missing",
+        "funding": "missing",
+    }
     expect(page.locator('#scorecard tr[data-element="institutions"] td.present')).to_have_text(
-        "present")
+        "present"
+    )
     expect(page.locator('#scorecard tr[data-element="institutions"]')).to_contain_text(
-        "Equality Observatory")
+        "Equality Observatory"
+    )
     expect(page.locator("#practices blockquote")).to_contain_text(
-        "In Andorra, an Equality Observatory has been established as a technical advisory body")
+        "In Andorra, an Equality Observatory has been established as a technical advisory body"
+    )
     page.screenshot(path=str(screenshots / "state-AD.png"), full_page=True)
 
 
@@ -67,8 +77,7 @@ def test_editor_runs_a_catalogue_query(page: Page, screenshots: Path) -> None:
     assert {"stateName", "channel", "direction"} <= {h.strip() for h in headers}
     expect(table).to_contain_text("Croatia")
     expect(table).to_contain_text("bottom-up")
-    page.screenshot(path=str(screenshots / "editor-cq06-multilevel-practices.png"),
-                    full_page=True)
+    page.screenshot(path=str(screenshots / "editor-cq06-multilevel-practices.png"), full_page=True)
 
 
 def test_label_search_links_to_resource_pages(page: Page, screenshots: Path) -> None:

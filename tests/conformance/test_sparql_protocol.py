@@ -49,13 +49,20 @@ EXCLUDED = {
 
 RESULT_TYPES = {
     "boolean": {"application/sparql-results+json", "application/sparql-results+xml"},
-    "tabular": {"application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values"},
-    "RDF": {"text/turtle", "application/n-triples", "application/rdf+xml",
-            "application/ld+json"},
+    "tabular": {
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    },
+    "RDF": {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"},
 }
-RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt",
-                  "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 
 
 @dataclass(frozen=True)
@@ -105,20 +112,26 @@ def load_tests() -> list[ProtocolTest]:
             resp = graph.value(req, HT.resp)
             boolean = graph.value(resp, MF.expectedBoolean)
             fmt = graph.value(resp, MF.expectedFormat)
-            requests.append(Request(
-                method=str(graph.value(req, HT.methodName)),
-                path=str(graph.value(req, HT.absolutePath)),
-                headers=headers,
-                body=body,
-                statuses=frozenset(str(s).removeprefix(str(HTS))
-                                   for s in graph.objects(resp, MF.expectedStatus)),
-                expected_format=str(fmt) if fmt is not None else None,
-                expected_boolean=boolean.toPython() if boolean is not None else None,
-            ))
-        graphs = tuple(sorted(
-            (str(graph.value(d, UT.graph)), str(graph.value(d, RDFS.label)))
-            for d in graph.objects(entry, UT.graphData)
-        ))
+            requests.append(
+                Request(
+                    method=str(graph.value(req, HT.methodName)),
+                    path=str(graph.value(req, HT.absolutePath)),
+                    headers=headers,
+                    body=body,
+                    statuses=frozenset(
+                        str(s).removeprefix(str(HTS))
+                        for s in graph.objects(resp, MF.expectedStatus)
+                    ),
+                    expected_format=str(fmt) if fmt is not None else None,
+                    expected_boolean=boolean.toPython() if boolean is not None else None,
+                )
+            )
+        graphs = tuple(
+            sorted(
+                (str(graph.value(d, UT.graph)), str(graph.value(d, RDFS.label)))
+                for d in graph.objects(entry, UT.graphData)
+            )
+        )
         tests.append(ProtocolTest(name, tuple(requests), graphs))
     return tests
 
@@ -138,8 +151,9 @@ def test_manifest_was_read() -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The endpoint with data1..3.nt loaded as the named graphs the manifest names."""
-    graphs = {label: SUITE / Path(urlsplit(file).path).name
-              for t in TESTS for file, label in t.graphs}
+    graphs = {
+        label: SUITE / Path(urlsplit(file).path).name for t in TESTS for file, label in t.graphs
+    }
     assert len(graphs) == 3, graphs
     store = build_store(tmp_path_factory.mktemp("protocol") / "store", graphs)
     with running_server(store, query_workers=2) as base:
@@ -176,7 +190,10 @@ def _check_tabular(media_type: str, body: bytes) -> None:
     if media_type == "application/sparql-results+json":
         assert json.loads(body)["head"]["vars"] == ["value"]
     elif media_type == "application/sparql-results+xml":
-        assert ET.fromstring(body).find(".//{http://www.w3.org/2005/sparql-results#}variable") is not None
+        assert (
+            ET.fromstring(body).find(".//{http://www.w3.org/2005/sparql-results#}variable")
+            is not None
+        )
     else:
         assert body.splitlines()[0].lstrip(b"?") == b"value"
 
@@ -208,9 +225,10 @@ def test_protocol(server: str, test: ProtocolTest) -> None:
 SD_MANIFEST = Graph().parse(SUITE / "service-description-manifest.ttl", format="turtle")
 SD_TESTS = [
     str(e).rsplit("#", 1)[1]
-    for e in _items(SD_MANIFEST,
-                    SD_MANIFEST.value(next(SD_MANIFEST.subjects(RDF.type, MF.Manifest)),
-                                      MF.entries))
+    for e in _items(
+        SD_MANIFEST,
+        SD_MANIFEST.value(next(SD_MANIFEST.subjects(RDF.type, MF.Manifest)), MF.entries),
+    )
 ]
 
 
@@ -245,12 +263,14 @@ def test_service_description(server: str, name: str) -> None:
         assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
         assert set(graph.objects(service, SD.resultFormat)) >= {
             URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
-            URIRef("http://www.w3.org/ns/formats/Turtle")}
+            URIRef("http://www.w3.org/ns/formats/Turtle"),
+        }
         dataset = graph.value(service, SD.defaultDataset)
         assert (dataset, RDF.type, SD.Dataset) in graph
         names = {graph.value(n, SD.name) for n in graph.objects(dataset, SD.namedGraph)}
-        assert names == {URIRef(f"http://kasei.us/2009/09/sparql/data/data{i}.rdf")
-                         for i in (1, 2, 3)}
+        assert names == {
+            URIRef(f"http://kasei.us/2009/09/sparql/data/data{i}.rdf") for i in (1, 2, 3)
+        }
         void_triples = URIRef("http://rdfs.org/ns/void#triples")
         default = graph.value(dataset, SD.defaultGraph)
         assert graph.value(default, void_triples).toPython() == 3
