@@ -83,9 +83,9 @@ async def list_dumps(request: Request, settings: SettingsDep) -> Response:
     )
 
 
-@router.api_route(
+@router.head("/dumps/{name}", include_in_schema=False)
+@router.get(
     "/dumps/{name}",
-    methods=["GET", "HEAD"],
     name="dump_file",
     responses={
         200: {"description": "The file, with Repr-Digest and ETag."},
