@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -22,9 +23,14 @@ def export_store(path: Path, fmt: str) -> bytes:
     opened = store.open_read_only(path)
     if fmt in DATASET_FORMATS:
         quads = sorted(opened.quads_for_pattern(None, None, None, None), key=str)
-        return ox.serialize(quads, format=DATASET_FORMATS[fmt])
+        # Without an output, serialize returns the bytes (its stub says bytes | None).
+        return cast(bytes, ox.serialize(quads, format=DATASET_FORMATS[fmt]))
     if fmt in GRAPH_FORMATS:
-        triples = opened.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # A CONSTRUCT query always answers with triples.
+        triples = cast(
+            ox.QueryTriples,
+            opened.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        )
         ordered = sorted(triples, key=str)
-        return ox.serialize(ordered, format=GRAPH_FORMATS[fmt])
+        return cast(bytes, ox.serialize(ordered, format=GRAPH_FORMATS[fmt]))
     raise ValueError(f"unknown export format {fmt!r}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -101,14 +102,15 @@ def serialise(result: QueryResult, fmt: str) -> Answer:
                 f"format {fmt!r} does not suit a graph result; use one of {', '.join(GRAPH_FORMATS)}"
             )
         rdf = GRAPH_FORMATS[fmt]
-        return Answer("graph", result.serialize(format=rdf), rdf.media_type)
+        # Without an output, serialize returns the bytes (its stub says bytes | None).
+        return Answer("graph", cast(bytes, result.serialize(format=rdf)), rdf.media_type)
     if fmt not in SOLUTION_FORMATS:
         raise InputError(
             f"format {fmt!r} does not suit a SELECT or ASK result; use one of {', '.join(SOLUTION_FORMATS)}"
         )
     res = SOLUTION_FORMATS[fmt]
     kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-    return Answer(kind, result.serialize(format=res), res.media_type)
+    return Answer(kind, cast(bytes, result.serialize(format=res)), res.media_type)
 
 
 def rows(result: QueryResult) -> list[dict[str, str]]:
