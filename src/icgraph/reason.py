@@ -132,9 +132,10 @@ def reason(graph: Graph) -> ReasoningResult:
         graph.subjects(RDF.type, OWL.ObjectProperty)
     )
     for s, t in list(graph.subject_objects(RDF.type)) + list(inferred.subject_objects(RDF.type)):
-        if s in ontology_terms:
+        # Only IRIs have named superclasses (the keys of ``supers`` are all IRIs).
+        if s in ontology_terms or not isinstance(t, URIRef):
             continue
-        for sup in supers.get(t, set()):  # type: ignore[arg-type]
+        for sup in supers.get(t, set()):
             if (s, RDF.type, sup) not in graph:
                 inferred.add((s, RDF.type, sup))
     return ReasoningResult(inferred=inferred)
