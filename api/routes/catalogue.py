@@ -172,7 +172,9 @@ def _responses(entry: CatalogueQuery | None) -> dict[int | str, dict[str, Any]]:
         if entry is not None
         else [Kind.SOLUTIONS, Kind.GRAPH]
     )
-    content = {f.media_type: {} for kind in kinds for f in formats_for(kind)}
+    content: dict[str, dict[str, Any]] = {
+        f.media_type: {} for kind in kinds for f in formats_for(kind)
+    }
     return {
         200: {"description": "The query's answer.", "content": content},
         400: {"description": "An unknown, repeated or malformed parameter."},
