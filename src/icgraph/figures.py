@@ -25,7 +25,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .config import Settings
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.typing import RcKeyType
 
     from .report import Scorecard
 
@@ -46,7 +48,7 @@ FIGURE_NAMES: tuple[str, ...] = (
 )
 FORMATS: tuple[str, ...] = ("png", "svg")
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "icgraph-figures",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -229,7 +231,9 @@ def impetus_channels(practices: pd.DataFrame) -> Figure:
         axes.set_yticklabels([f"{c}\n({d})" for c, d in zip(order, directions, strict=True)])
         axes.invert_yaxis()
         axes.set_xlim(0, max(practices.groupby("channel").size()) + 5.5)
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        # A linear axis's default locator is an AutoLocator, a MaxNLocator; the stub's Locator
+        # declares set_params without arguments.
+        cast("MaxNLocator", axes.xaxis.get_major_locator()).set_params(integer=True)
         axes.set_xlabel("practices of interest (section 2.2)")
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)

@@ -7,11 +7,13 @@ salt and no date or software version in their metadata.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from .report import Scorecard
 
 
@@ -58,7 +60,7 @@ def heatmap(card: Scorecard, fmt: str) -> bytes:
         [1 if card.cells[(s.iri, e.key)].status == "evidence" else 0 for e in ELEMENTS]
         for s in states
     ]
-    settings = {
+    settings: dict[RcKeyType, Any] = {
         "svg.hashsalt": "icgraph-scorecard",
         "svg.fonttype": "path",
         "font.family": "DejaVu Sans",
