@@ -23,11 +23,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.query import ResultRow
+from rdflib.term import Identifier
+from rdflib.term import Node as Term
 
 from .config import Settings
 from .namespaces import ICG, ID, METADATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
@@ -198,7 +202,7 @@ class Scorecard:
 # --- Building the scorecard --------------------------------------------------------------------
 
 
-def _label(graph: Graph, node: URIRef) -> str:
+def _label(graph: Graph, node: Term) -> str:
     labels = sorted(
         str(o)
         for o in graph.objects(node, RDFS.label)
@@ -221,7 +225,7 @@ def _number(iri: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _results(report: Graph, severity: URIRef) -> list[tuple[URIRef, URIRef, URIRef]]:
+def _results(report: Graph, severity: URIRef) -> list[tuple[Term | None, Term | None, Term | None]]:
     """``(focus, value, source shape)`` of every result of a severity."""
     found = []
     for result in report.subjects(SH.resultSeverity, severity):
@@ -292,7 +296,8 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
 
     missing: set[tuple[str, URIRef]] = set()
     for focus, value, _shape in _results(result.report, SH.Warning):
-        if value in _ELEMENT_BY_IRI:
+        # The keys are IRIs, and no other kind of rdflib term equals an IRI.
+        if isinstance(value, URIRef) and value in _ELEMENT_BY_IRI:
             missing.add((str(focus), value))
 
     gaps: dict[str, set[str]] = {}
@@ -301,19 +306,21 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
             gaps.setdefault(str(value), set()).add(str(focus))
 
     init_ns = {k: v for k, v in PREFIXES.items()}
-    evidence: dict[tuple[str, URIRef], set[URIRef]] = {}
-    for row in data.query(EVIDENCE_QUERY, initNs=init_ns):
+    # A SELECT query's result iterates its rows (rdflib types it for every query form).
+    evidence: dict[tuple[str, Identifier], set[Identifier]] = {}
+    for row in cast(Iterable[ResultRow], data.query(EVIDENCE_QUERY, initNs=init_ns)):
         evidence.setdefault((str(row.state), row.element), set()).add(row.evidence)
-    practices: dict[URIRef, set[URIRef]] = {}
-    for row in data.query(PRACTICE_QUERY, initNs=init_ns):
+    practices: dict[Identifier, set[Identifier]] = {}
+    for row in cast(Iterable[ResultRow], data.query(PRACTICE_QUERY, initNs=init_ns)):
         practices.setdefault(row.thing, set()).add(row.practice)
 
-    def node(iri: URIRef) -> Node:
+    def node(iri: Identifier) -> Node:
         return Node(str(iri), _label(data, iri))
 
     def practice_key(n: Node) -> tuple[int, str]:
         ordinal = data.value(URIRef(n.iri), ICG.ordinal)
-        return (int(ordinal) if ordinal is not None else 10**6, n.iri)
+        # icg:ordinal is a datatype property: its value is a literal.
+        return (int(cast(Literal, ordinal)) if ordinal is not None else 10**6, n.iri)
 
     cells: dict[tuple[str, str], Cell] = {}
     disagreements = []
@@ -438,13 +445,16 @@ def from_store(settings: Settings) -> Scorecard:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         if name == str(METADATA_GRAPH):
             continue
-        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        # The build loads rdflib graphs, so the store holds no RDF-star triple terms.
+        subject = cast("ox.NamedNode | ox.BlankNode", quad.subject)
+        obj = cast("ox.NamedNode | ox.BlankNode | ox.Literal", quad.object)
+        triple = (to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj))
         if name in targets:
-            targets[name].add(triple)  # type: ignore[arg-type]
+            targets[name].add(triple)
             continue
-        data.add(triple)  # type: ignore[arg-type]
+        data.add(triple)
         if name == str(ONTOLOGY_GRAPH):
-            ontology.add(triple)  # type: ignore[arg-type]
+            ontology.add(triple)
     del opened
     if len(published_report) and len(published_shapes):
         counts = severity_counts(published_report)
