@@ -85,7 +85,8 @@ def _want(request: Request, ext: str | None) -> ld.Wanted:
     return ld.wanted(request.headers.get("accept"), ext)
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], responses=_RESPONSES)
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/id/{path:path}", responses=_RESPONSES)
 async def resource(
     path: str, request: Request, settings: SettingsDep, backend: BackendDep
 ) -> Response:
@@ -177,13 +178,15 @@ async def _ontology_answer(
     )
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], responses=_RESPONSES)
+@router.head("/ontology", include_in_schema=False)
+@router.get("/ontology", responses=_RESPONSES)
 async def ontology(request: Request, settings: SettingsDep, backend: BackendDep) -> Response:
     """The ontology: pyLODE documentation for browsers, its Turtle/JSON-LD/RDF/XML/N-Triples else."""
     return await _ontology_answer(request, settings, backend, None)
 
 
-@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"], responses=_RESPONSES)
+@router.head("/ontology.{ext}", include_in_schema=False)
+@router.get("/ontology.{ext}", responses=_RESPONSES)
 async def ontology_document(
     ext: str, request: Request, settings: SettingsDep, backend: BackendDep
 ) -> Response:
@@ -202,7 +205,8 @@ async def ontology_changelog(settings: SettingsDep) -> Response:
     return Response(path.read_bytes(), media_type="text/markdown; charset=utf-8")
 
 
-@router.api_route("/ontology/{version}", methods=["GET", "HEAD"], responses=_RESPONSES)
+@router.head("/ontology/{version}", include_in_schema=False)
+@router.get("/ontology/{version}", responses=_RESPONSES)
 async def ontology_version(
     version: str, request: Request, settings: SettingsDep, backend: BackendDep
 ) -> Response:
