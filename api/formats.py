@@ -113,8 +113,12 @@ class Choice:
         return getattr(self, kind.value)
 
 
-def _parse_accept(header: str) -> list[tuple[str, float, int]]:
-    """``(media range, q, position)`` for each entry of an Accept header."""
+def parse_accept(header: str) -> list[tuple[str, float, int]]:
+    """``(media range, q, position)`` for each entry of an Accept header.
+
+    >>> parse_accept("text/html;q=0.9, */*;q=0.1")
+    [('text/html', 0.9, 0), ('*/*', 0.1, 1)]
+    """
     ranges = []
     for position, item in enumerate(header.split(",")):
         parts = [p.strip() for p in item.split(";")]
@@ -135,7 +139,7 @@ def _parse_accept(header: str) -> list[tuple[str, float, int]]:
     return ranges
 
 
-def _specificity(media_range: str, media_type: str) -> int:
+def specificity(media_range: str, media_type: str) -> int:
     """How precisely a media range names a type: 3 exact, 2 ``type/*``, 1 ``*/*``, 0 no match."""
     if media_range == media_type:
         return 3
@@ -147,30 +151,52 @@ def _specificity(media_range: str, media_type: str) -> int:
     return 0
 
 
+def quality(ranges: list[tuple[str, float, int]], media_type: str) -> tuple[float, int, int]:
+    """``(q, specificity, -position)`` the most specific matching range gives a media type.
+
+    The most specific range that matches decides the q (RFC 9110); ``(0, 0, 0)`` if none does.
+    """
+    matches = [(specificity(r, media_type), q, pos) for r, q, pos in ranges]
+    matches = [m for m in matches if m[0] > 0]
+    if not matches:
+        return 0.0, 0, 0
+    spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
+    return q, spec, -pos
+
+
+def best_offer(accept: str, offers: list[tuple[str, ...]]) -> int | None:
+    """Index of the offer an Accept header ranks highest, or None if it accepts none.
+
+    Each offer is its media type followed by aliases that also mean it. Ties go to the more
+    specific range, then the earlier one in the header, then an offer's own media type over
+    an alias, then the earlier offer (the server's preference).
+
+    >>> best_offer("application/json;q=0.5, text/csv", [("application/json",), ("text/csv",)])
+    1
+    >>> best_offer("image/png", [("text/csv",)]) is None
+    True
+    """
+    ranges = parse_accept(accept)
+    best: tuple[float, int, int, int, int] | None = None
+    chosen: int | None = None
+    for preference, offer in enumerate(offers):
+        for canonical, media_type in ((1, offer[0]), *((0, a) for a in offer[1:])):
+            q, spec, pos = quality(ranges, media_type)
+            if q <= 0:
+                continue
+            rank = (q, spec, pos, canonical, -preference)
+            if best is None or rank > best:
+                best, chosen = rank, preference
+    return chosen
+
+
 def negotiate(kind: Kind, accept: str | None) -> Format | None:
     """The best format of ``kind`` for an Accept header; the default when there is none."""
     candidates = formats_for(kind)
     if not accept or not accept.strip():
         return candidates[0]
-    ranges = _parse_accept(accept)
-    best: tuple[float, int, int, int, int] | None = None
-    chosen: Format | None = None
-    for preference, fmt in enumerate(candidates):
-        for canonical, media_type in ((1, fmt.media_type), *((0, a) for a in fmt.aliases)):
-            # The most specific range that matches decides the q of this media type (RFC 9110).
-            matches = [(_specificity(r, media_type), q, pos) for r, q, pos in ranges]
-            matches = [m for m in matches if m[0] > 0]
-            if not matches:
-                continue
-            spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
-            if q <= 0:
-                continue
-            # Ties go to the more specific range, then the earlier one in the header, then a
-            # format's own media type over an alias, then the server's preference.
-            rank = (q, spec, -pos, canonical, -preference)
-            if best is None or rank > best:
-                best, chosen = rank, fmt
-    return chosen
+    index = best_offer(accept, [(f.media_type, *f.aliases) for f in candidates])
+    return None if index is None else candidates[index]
 
 
 def from_key(kind: Kind, key: str) -> Format | None:

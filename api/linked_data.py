@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from api.backends.base import Backend, QueryRequest, QueryResult
 from api.errors import ProtocolError
-from api.formats import BY_NAME, FORMATS, Choice, Format, _parse_accept, _specificity
+from api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
 from api.query_text import inspect_query
 from icgraph.namespaces import PREFIXES
 
@@ -72,11 +72,7 @@ def not_acceptable() -> ProtocolError:
 
 def _quality(ranges: list[tuple[str, float, int]], media_type: str) -> tuple[float, int]:
     """The q and specificity the most specific matching Accept range gives a media type."""
-    matches = [(_specificity(r, media_type), q) for r, q, _ in ranges]
-    matches = [m for m in matches if m[0] > 0]
-    if not matches:
-        return 0.0, 0
-    spec, q = max(matches)
+    q, spec, _ = quality(ranges, media_type)
     return q, spec
 
 
@@ -102,7 +98,7 @@ def wanted(accept: str | None, format_key: str | None = None) -> Wanted:
         raise not_acceptable()
     if not accept or not accept.strip():
         return Wanted(False, RDF_FORMATS[0], True)
-    ranges = _parse_accept(accept)
+    ranges = parse_accept(accept)
     html_q, html_spec = max(_quality(ranges, t) for t in HTML_TYPES)
     best: tuple[float, int, int] | None = None
     chosen: Format | None = None

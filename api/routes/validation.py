@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep
 from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
+from api.formats import best_offer
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.config import Settings
@@ -64,36 +65,6 @@ class NoStore(ProtocolError):
     status = 503
 
 
-def _accept_ranges(header: str) -> list[tuple[str, float, int]]:
-    ranges = []
-    for position, item in enumerate(header.split(",")):
-        parts = [p.strip() for p in item.split(";")]
-        media = parts[0].lower()
-        if not media:
-            continue
-        if media == "*":
-            media = "*/*"
-        q = 1.0
-        for param in parts[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q, position))
-    return ranges
-
-
-def _match(media_range: str, media_type: str) -> int:
-    if media_range == media_type:
-        return 3
-    main, _, sub = media_range.partition("/")
-    if sub == "*" and main == media_type.partition("/")[0]:
-        return 2
-    return 1 if media_range == "*/*" else 0
-
-
 def negotiate(accept: str | None, format_key: str | None) -> str:
     """The report format for an Accept header or a ``format`` parameter (which wins)."""
     if format_key:
@@ -106,21 +77,10 @@ def negotiate(accept: str | None, format_key: str | None) -> str:
         )
     if not accept or not accept.strip():
         return REPORT_FORMATS[0][0]
-    ranges = _accept_ranges(accept)
-    best: tuple[float, int, int, int] | None = None
-    chosen = None
-    for preference, (name, media_type, aliases) in enumerate(REPORT_FORMATS):
-        for candidate in (media_type, *aliases):
-            matches = [(_match(r, candidate), q, pos) for r, q, pos in ranges]
-            matches = [m for m in matches if m[0] > 0]
-            if not matches:
-                continue
-            spec, q, pos = max(matches, key=lambda m: (m[0], -m[2]))
-            if q <= 0:
-                continue
-            rank = (q, spec, -pos, -preference)
-            if best is None or rank > best:
-                best, chosen = rank, name
+    index = best_offer(
+        accept, [(media_type, *aliases) for _, media_type, aliases in REPORT_FORMATS]
+    )
+    chosen = None if index is None else REPORT_FORMATS[index][0]
     if chosen is None:
         raise NotAcceptableReport(
             f"No acceptable format for a validation report. Ask for one of: {_available()}."
