@@ -6,12 +6,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from icgraph import store
 from icgraph.build import BuildResult, build
 from icgraph.config import Settings
 
-from .paths import ROOT
+from .paths import ONTOLOGY, ROOT
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    """The ontology, parsed once; tests that change it make their own copy."""
+    return Graph().parse(ONTOLOGY)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from icgraph.validate import SH, validate
 
-from .paths import DATA, ONTOLOGY, SHAPES, SHAPES_FIXTURES
+from .paths import DATA, SHAPES, SHAPES_FIXTURES
 
 CSH = Namespace("https://w3id.org/icgraph/shapes/completeness#")
 ICG = Namespace("https://w3id.org/icgraph/ontology#")
@@ -94,11 +94,6 @@ CONFORMING_VARIANTS = {
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
     return Graph().parse(SHAPES / "completeness.ttl")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY)
 
 
 @pytest.fixture()

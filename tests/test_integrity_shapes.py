@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 
 from icgraph.validate import SH, validate
 
-from .paths import ONTOLOGY, SHAPES, SHAPES_FIXTURES
+from .paths import SHAPES, SHAPES_FIXTURES
 
 ISH = Namespace("https://w3id.org/icgraph/shapes/integrity#")
 ID = "https://w3id.org/icgraph/id/"
@@ -135,11 +135,6 @@ CASES = {
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
     return Graph().parse(SHAPES / "integrity.ttl")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY)
 
 
 @pytest.fixture()

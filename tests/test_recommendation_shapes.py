@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from icgraph.validate import SH, validate
 
-from .paths import DATA, ONTOLOGY, SHAPES, SHAPES_FIXTURES
+from .paths import DATA, SHAPES, SHAPES_FIXTURES
 
 RSH = Namespace("https://w3id.org/icgraph/shapes/recommendations#")
 ICG = Namespace("https://w3id.org/icgraph/ontology#")
@@ -111,11 +111,6 @@ CONFORMING_VARIANTS = {
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
     return Graph().parse(SHAPES / "recommendations.ttl")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY)
 
 
 @pytest.fixture()
