@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: a small store, listeners, and one real server over a socket."""
+"""Fixtures for the API tests: a small store, listeners, one real server over a socket, and an
+in-process client of the app on the real graph."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
+from icgraph.config import Settings
+
+from ..paths import ROOT
 from .serving import build_store, running_server
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "fixture.trig"
@@ -123,3 +129,11 @@ def catalogue_server(api_server: str) -> str:
 @pytest.fixture(scope="session")
 def endpoint(api_server: str) -> str:
     return api_server + "/sparql"
+
+
+@pytest.fixture(scope="module")
+def client(store_path: Path) -> Iterator[TestClient]:
+    """The app on the real graph (built once per session), with its worker processes."""
+    settings = Settings(root=ROOT, store_path=store_path, query_workers=2)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client

@@ -5,19 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from icgraph.catalogue import load_catalogue
-from icgraph.config import Settings
 from icgraph.query import execute, rows
 
-from ..paths import QUERIES, ROOT
+from ..paths import QUERIES
 
 CATALOGUE = load_catalogue(QUERIES)
 MEDIA = {
@@ -26,13 +22,6 @@ MEDIA = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
-    settings = Settings(root=ROOT, store_path=store_path, query_workers=2)
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 def _bindings(response_body: bytes) -> list[dict[str, str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,11 +12,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF, RDFS, VOID
 
-from api.app import create_app
 from icgraph import dumps
-from icgraph.config import Settings
 
-from ..paths import ROOT
 from .serving import build_store
 
 BASE = "https://w3id.org/icgraph/"
@@ -29,13 +25,6 @@ PARSE = {
     "icgraph.nt": ox.RdfFormat.N_TRIPLES,
     "icgraph.jsonld": ox.RdfFormat.JSON_LD,
 }
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
-    settings = Settings(root=ROOT, store_path=store_path, query_workers=2)
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,13 +35,6 @@ EXTENSIONS = {
     "rdf": "application/rdf+xml",
     "nt": "application/n-triples",
 }
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
-    settings = Settings(root=ROOT, store_path=store_path, query_workers=2)
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")
