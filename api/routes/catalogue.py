@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.backends.base import Backend, NotAcceptable, QueryRequest
+from api.answers import answer, kind_of
+from api.backends.base import Backend
 from api.errors import InvalidRequest
 from api.formats import Kind, choose, formats_for
 from api.query_text import inspect_query
@@ -31,12 +32,6 @@ from icgraph.errors import InputError
 from icgraph.namespaces import PREFIXES
 from icgraph.query import bind_values
 
-_KIND_OF_FORM = {
-    "SELECT": Kind.SOLUTIONS,
-    "ASK": Kind.BOOLEAN,
-    "CONSTRUCT": Kind.GRAPH,
-    "DESCRIBE": Kind.GRAPH,
-}
 _ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 #: Query-string names that are not query parameters.
 _RESERVED = {"format"}
@@ -121,23 +116,7 @@ async def run(
         raise InvalidRequest(str(error)) from None
     info = inspect_query(text, PREFIXES, settings.base_iri)
     choice = choose(request.headers.get("accept"), request.query_params.get("format"))
-    kind = _KIND_OF_FORM.get(info.form or "", Kind.SOLUTIONS)
-    if choice.for_kind(kind) is None:
-        raise NotAcceptable(kind)
-    result = await backend.query(
-        QueryRequest(
-            query=text,
-            info=info,
-            formats=choice,
-            timeout=settings.query_timeout,
-            max_results=settings.max_results,
-            base_iri=settings.base_iri,
-        )
-    )
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        headers["X-SPARQL-MaxRows"] = str(settings.max_results)
-    return Response(result.body, media_type=result.media_type, headers=headers)
+    return await answer(backend, settings, text, info, choice)
 
 
 _FORMAT_PARAMETER = {
@@ -168,7 +147,7 @@ def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
 
 def _responses(entry: CatalogueQuery | None) -> dict[int | str, dict[str, Any]]:
     kinds = (
-        [_KIND_OF_FORM.get(inspect_query(entry.text, PREFIXES).form or "", Kind.SOLUTIONS)]
+        [kind_of(inspect_query(entry.text, PREFIXES)) or Kind.SOLUTIONS]
         if entry is not None
         else [Kind.SOLUTIONS, Kind.GRAPH]
     )

@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api import service_description
-from api.backends.base import Backend, NotAcceptable, QueryRequest
+from api.answers import answer
+from api.backends.base import Backend, NotAcceptable
 from api.errors import InvalidRequest, ProtocolError
 from api.formats import Format, Kind, choose
 from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
@@ -25,12 +26,6 @@ from icgraph.namespaces import PREFIXES
 
 router = APIRouter(tags=["sparql"])
 
-_KIND_OF_FORM = {
-    "SELECT": Kind.SOLUTIONS,
-    "ASK": Kind.BOOLEAN,
-    "CONSTRUCT": Kind.GRAPH,
-    "DESCRIBE": Kind.GRAPH,
-}
 
 _COMMON_PARAMETERS: list[dict[str, Any]] = [
     {
@@ -189,31 +184,15 @@ async def _answer(
     refused = [e for e in info.service_endpoints if e is None or e not in allowed]
     if refused:
         raise QueryRefused(_service_refusal(refused[0]))
-    kind = _KIND_OF_FORM.get(info.form or "")
-    if kind is not None and choice.for_kind(kind) is None:
-        raise NotAcceptable(kind)
-    limit = settings.query_timeout
-    timeout = min(operation.timeout, limit) if operation.timeout else limit
-    result = await backend.query(
-        QueryRequest(
-            query=operation.query,
-            info=info,
-            formats=choice,
-            timeout=timeout,
-            max_results=settings.max_results,
-            dataset=operation.dataset,
-            base_iri=settings.base_iri,
-        )
+    return await answer(
+        backend,
+        settings,
+        operation.query,
+        info,
+        choice,
+        timeout=operation.timeout,
+        dataset=operation.dataset,
     )
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        cap = settings.max_results
-        headers["X-SPARQL-MaxRows"] = str(cap)
-        headers["Warning"] = (
-            f'199 icgraph "results truncated to the first {cap} of more; '
-            'add LIMIT and OFFSET to page through them"'
-        )
-    return Response(result.body, media_type=result.media_type, headers=headers)
 
 
 def _service_refusal(endpoint: str | None) -> str:
