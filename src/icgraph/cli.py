@@ -47,6 +47,19 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_folder(default: str, what: str) -> Callable[[F], F]:
+    """The ``-o/--output`` option of commands that write a folder of files."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=f"Folder to write {what} to.",
+    )
+
+
 def _progress(name: str, seconds: float) -> None:
     err.print(f"[green]✓[/] {name:<20} {seconds:6.2f} s")
 
@@ -194,15 +207,7 @@ def export(fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder to write the report files to.",
-)
+@output_folder("reports", "the report files")
 @handles_errors
 def report(out_dir: Path) -> None:
     """Write the framework-completeness report: Turtle, JSON, CSV, HTML scorecard, heatmap."""
@@ -213,15 +218,7 @@ def report(out_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("figures"),
-    show_default=True,
-    help="Folder to write the figures to.",
-)
+@output_folder("figures", "the figures")
 @handles_errors
 def figures(out_dir: Path) -> None:
     """Write the research figures (PNG and SVG) that the notebooks show."""
