@@ -9,13 +9,17 @@ computed once per published store and kept until a new store is swapped in.
 with the ontology, the code lists and every shape, and answers the same way. It never opens
 the served store. It does not run HermiT: the shapes follow ``rdfs:subClassOf`` and the
 definition of ``icg:Institution`` themselves, so reasoning would change no answer, and a
-second of reasoning per request would let anyone keep the server busy.
+second of reasoning per request would let anyone keep the server busy. Validation cost grows
+with what the client sends (each state it declares is checked against every shape), so it runs
+in a child process that is killed after ``ICGRAPH_VALIDATION_TIMEOUT`` seconds (503), and at
+most ``ICGRAPH_QUERY_WORKERS`` run at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SettingsDep
 from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from api.formats import best_offer
+from api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.config import Settings
@@ -92,13 +97,15 @@ def _available() -> str:
     return ", ".join(media_type for _, media_type, _ in REPORT_FORMATS)
 
 
-def _answer(card: report_module.Scorecard, fmt: str) -> Response:
+def _respond(body: bytes, fmt: str) -> Response:
     media_type = report_module.MEDIA_TYPES[fmt]
     if fmt in ("turtle", "csv", "html", "json", "svg"):
         media_type += "; charset=utf-8"
-    return Response(
-        report_module.render(card, fmt), media_type=media_type, headers={"Vary": "Accept"}
-    )
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _answer(card: report_module.Scorecard, fmt: str) -> Response:
+    return _respond(report_module.render(card, fmt), fmt)
 
 
 # --- GET /validation -----------------------------------------------------------------------------
@@ -150,25 +157,51 @@ async def get_validation(request: Request, settings: SettingsDep) -> Response:
 # --- POST /validate ------------------------------------------------------------------------------
 
 
-def _input_format(content_type: str | None) -> ox.RdfFormat:
+def _input_format(content_type: str | None) -> str:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if not media_type:
         raise UnsupportedMediaType(
             f"Missing Content-Type; send RDF as one of: {', '.join(INPUT_FORMATS)}"
         )
-    fmt = INPUT_FORMATS.get(media_type)
-    if fmt is None:
+    if media_type not in INPUT_FORMATS:
         raise UnsupportedMediaType(
             f"Unsupported media type {media_type!r}; send RDF as one of: {', '.join(INPUT_FORMATS)}"
         )
-    return fmt
+    return media_type
 
 
-def _validate_user_rdf(
-    body: bytes, fmt: ox.RdfFormat, settings: Settings
-) -> report_module.Scorecard:
-    graph = parse_file(Path("request body"), data=body, fmt=fmt)
-    return report_module.for_user_graph(graph, settings)
+class ValidationTimeout(ProtocolError):
+    status = 503
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The rendered report, or where the client's RDF fails to parse."""
+
+    body: bytes = b""
+    error: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+def validate_and_render(body: bytes, media_type: str, settings: Settings, fmt: str) -> Outcome:
+    """Parse and validate the client's RDF and render the report (in a child process).
+
+    A parse error is returned, not raised, so it crosses the process boundary whole.
+    """
+    try:
+        graph = parse_file(Path("request body"), data=body, fmt=INPUT_FORMATS[media_type])
+    except InputError as error:
+        return Outcome(error=error.message, line=error.line, column=error.column)
+    card = report_module.for_user_graph(graph, settings)
+    return Outcome(body=report_module.render(card, fmt))
+
+
+def _gate(request: Request, settings: Settings) -> asyncio.Semaphore:
+    state = request.app.state
+    if not hasattr(state, "validation_slots"):
+        state.validation_slots = asyncio.Semaphore(settings.query_workers)
+    return state.validation_slots  # type: ignore[no-any-return]
 
 
 @router.post(
@@ -196,13 +229,31 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
             raise BodyTooLarge(
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
+    limit = settings.validation_timeout
     try:
-        card = await asyncio.to_thread(_validate_user_rdf, bytes(body), rdf_format, settings)
-    except InputError as error:
+        async with asyncio.timeout(limit):
+            async with _gate(request, settings):
+                outcome = await asyncio.to_thread(
+                    run_isolated,
+                    validate_and_render,
+                    bytes(body),
+                    rdf_format,
+                    settings,
+                    fmt,
+                    timeout=limit,
+                )
+    except (TimeoutError, TimeLimitExceeded):
+        raise ValidationTimeout(
+            f"Validation timeout: validating the data sent took more than {limit:g} s and was "
+            "stopped; send less data, or fewer icg:MemberState nodes"
+        ) from None
+    except WorkerDied as error:
+        raise ValidationTimeout(f"Validation failed in its worker process: {error}") from None
+    if outcome.error is not None:
         where = ""
-        if error.line is not None:
-            where = f" at line {error.line}"
-            if error.column is not None:
-                where += f", column {error.column}"
-        raise InvalidRequest(f"Malformed RDF{where}: {error.message}") from None
-    return _answer(card, fmt)
+        if outcome.line is not None:
+            where = f" at line {outcome.line}"
+            if outcome.column is not None:
+                where += f", column {outcome.column}"
+        raise InvalidRequest(f"Malformed RDF{where}: {outcome.error}")
+    return _respond(outcome.body, fmt)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
 
     query_timeout: float = Field(10.0, gt=0, description="Longest a query may run, in seconds.")
+    validation_timeout: float = Field(
+        30.0, gt=0, description="Longest POST /validate may take, in seconds."
+    )
     max_results: int = Field(10_000, ge=1, description="Most rows or triples a query returns.")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted.")
     query_workers: int = Field(2, ge=1, le=32, description="Worker processes that run queries.")

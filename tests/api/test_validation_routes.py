@@ -264,3 +264,25 @@ def test_post_json_keeps_its_shape(client: TestClient) -> None:
     )
     data = json.loads(response.content)
     assert {r["number"] for r in data["header"]["not_checked"]} == {1, 2, 7}
+
+
+# --- Time limit ---------------------------------------------------------------------------------
+
+
+def test_a_validation_past_its_time_limit_is_stopped(settings: Settings) -> None:
+    """Validation cost grows with the states a client declares; the work is killed at the
+    limit (503) and the server goes on answering."""
+    states = "\n".join(f"<https://example.org/state/S{i}> a icg:MemberState ." for i in range(300))
+    body = ("@prefix icg: <https://w3id.org/icgraph/ontology#> .\n" + states).encode()
+    limited = settings.model_copy(update={"validation_timeout": 1.0, "max_body_bytes": 100_000})
+    with TestClient(create_app(limited, backend=IdleBackend())) as limited_client:
+        stopped = limited_client.post(
+            "/validate", content=body, headers={"Content-Type": "text/turtle"}
+        )
+        assert stopped.status_code == 503
+        assert "Validation timeout" in stopped.text and "1 s" in stopped.text
+        answered = limited_client.post(
+            "/validate", content=USER_TURTLE.encode(), headers={"Content-Type": "text/turtle"}
+        )
+        assert answered.status_code == 200
+        assert "Examplestan" in answered.text
