@@ -15,6 +15,7 @@ from api.errors import install_handlers
 from api.limits import BodyLimit
 from api.routes import catalogue as catalogue_routes
 from api.routes import dumps, health, pages, resources, sparql, validation
+from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings, get_settings
 
 #: CSS, scripts and the vendored YASGUI of the web pages.
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app = FastAPI(title="icgraph", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.backend = backend
+    # Read once: the editor's tabs and the /queries routes serve the same catalogue.
+    app.state.catalogue = load_catalogue(settings.queries_dir)
     install_handlers(app)
 
     app.include_router(health.router)
@@ -56,7 +59,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     app.include_router(resources.router)
     app.include_router(dumps.router)
-    app.include_router(catalogue_routes.router_for(settings))
+    app.include_router(catalogue_routes.router_for(app.state.catalogue))
 
     # Added last = outermost: CORS headers go on every answer, the 413s included.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -26,7 +26,7 @@ from api.backends.base import Backend
 from api.errors import InvalidRequest
 from api.formats import Kind, choose, formats_for
 from api.query_text import inspect_query
-from icgraph.catalogue import CatalogueQuery, Parameter, load_catalogue
+from icgraph.catalogue import CatalogueQuery, Parameter
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.namespaces import PREFIXES
@@ -172,9 +172,8 @@ def _handler(entry: CatalogueQuery) -> Callable[[Request], Awaitable[Response]]:
     return handler
 
 
-def router_for(settings: Settings) -> APIRouter:
+def router_for(catalogue: dict[str, CatalogueQuery]) -> APIRouter:
     """A router with ``/queries`` and one documented path per catalogue query."""
-    catalogue = load_catalogue(settings.queries_dir)
     router = APIRouter(tags=["query catalogue"])
 
     @router.get("/queries", summary="List the query catalogue")

@@ -32,7 +32,7 @@ from api.deps import BackendDep, SettingsDep
 from api.formats import BY_NAME, Choice
 from api.query_text import inspect_query
 from icgraph import report
-from icgraph.catalogue import CatalogueQuery, load_catalogue
+from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
 from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
 from icgraph.query import bind_values
@@ -517,7 +517,7 @@ def _without_strings_and_iris(text: str) -> str:
 @router.get("/editor", response_class=HTMLResponse, include_in_schema=False)
 async def editor(request: Request, settings: SettingsDep) -> HTMLResponse:
     """A SPARQL editor with the catalogue queries as ready tabs."""
-    catalogue = load_catalogue(settings.queries_dir)
+    catalogue: dict[str, CatalogueQuery] = request.app.state.catalogue
     tabs = [
         {
             "name": entry.name,
