@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -48,8 +48,10 @@ class Settings(BaseSettings):
         ge=0,
         description="Bytes of serialised answers kept for repeated queries (the store is read-only); 0 turns it off.",
     )
-    backend: str = Field("embedded", description="'embedded' (pyoxigraph) or 'remote'.")
-    remote_endpoint: str | None = Field(None, description="Query URL when backend is 'remote'.")
+    backend: Literal["embedded"] = Field(
+        "embedded",
+        description="The query backend; 'embedded' (pyoxigraph) is the one there is so far.",
+    )
 
     @field_validator("service_allowlist", "cors_origins", mode="before")
     @classmethod
