@@ -234,8 +234,6 @@ def figures(out_dir: Path) -> None:
 @handles_errors
 def serve(host: str | None, port: int | None) -> None:
     """Serve the graph over HTTP (SPARQL endpoint and linked data); builds the store if missing."""
-    import os
-
     import uvicorn
 
     from . import store
@@ -247,10 +245,7 @@ def serve(host: str | None, port: int | None) -> None:
 
         run_build(settings, progress=_progress)
     # The app lives in the api package, which imports icgraph; icgraph names it only by string.
-    if host:
-        os.environ["ICGRAPH_HOST"] = host
-    if port:
-        os.environ["ICGRAPH_PORT"] = str(port)
+    # The factory reads the same ICGRAPH_* settings; host and port matter only to uvicorn.
     uvicorn.run(
         "api.app:create_app",
         factory=True,
