@@ -99,10 +99,6 @@ class Sources:
             merged += graph
         return merged
 
-    def triple_counts(self) -> dict[Path, int]:
-        counts = {path: len(self.data[iri]) for iri, path in self.files.items() if iri in self.data}
-        return counts
-
 
 def read_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Sources:
     """Parse the ontology, the data files and the shapes; refuse an empty folder."""

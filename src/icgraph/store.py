@@ -7,7 +7,7 @@ one, never half of either, and a build that fails leaves the served store untouc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,8 +42,3 @@ def publish(path: Path, fill: Callable[[ox.Store], None]) -> Path:
         del store
 
     return publish_folder(path, write, create=False)
-
-
-def quads(store: ox.Store) -> Iterable[ox.Quad]:
-    """Every quad in the store, in the store's order."""
-    return store.quads_for_pattern(None, None, None, None)
