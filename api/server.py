@@ -1,18 +1,19 @@
-"""Run the facade with uvicorn: ``serve(settings)``, or ``python -m api.server``."""
+"""Run the facade with uvicorn. ``icgraph serve`` is the one entry point that calls this."""
 
 from __future__ import annotations
 
 import uvicorn
 
-from api.app import create_app
 from icgraph import store
+from icgraph.api.app import create_app
 from icgraph.config import Settings
 
 
 def serve(settings: Settings) -> None:
-    """Serve the SPARQL endpoint on ``settings.host:settings.port`` until interrupted.
+    """Serve the site on ``settings.host:settings.port`` until interrupted.
 
-    Builds nothing: with the embedded backend and no store yet, raises FileNotFoundError.
+    Builds nothing: with the embedded backend and no store yet, raises FileNotFoundError
+    (``icgraph serve`` builds one first).
     """
     if settings.backend == "embedded" and not store.exists(settings.store):
         raise FileNotFoundError(
@@ -25,12 +26,3 @@ def serve(settings: Settings) -> None:
         log_level="info",
         timeout_graceful_shutdown=5,
     )
-
-
-def main() -> None:
-    """Entry point for ``python -m api.server``: settings from the ICGRAPH_ environment."""
-    serve(Settings())
-
-
-if __name__ == "__main__":
-    main()

@@ -153,16 +153,13 @@ def start_facade(
             "ICGRAPH_PORT": str(port),
             "ICGRAPH_HOST": HOST,
             "ICGRAPH_QUERY_WORKERS": str(workers),
-            "PYTHONPATH": str(REPO),
         }
     )
-    command = (
-        [sys.executable, "-m", "api.server"]
-        if cache
-        else [sys.executable, str(HERE / "facade_server.py"), "--no-cache"]
-    )
+    if not cache:
+        # Every request then runs its query in a worker: the engine-bound figure.
+        env["ICGRAPH_RESULT_CACHE_BYTES"] = "0"
     process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "icgraph", "serve"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     return process, f"http://{HOST}:{port}/sparql"
 

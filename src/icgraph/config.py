@@ -10,11 +10,41 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-#: The checkout this package lives in (``src/icgraph`` -> repository root).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The folders a root holds; a checkout and the wheel's bundle both have them.
+SOURCE_FOLDERS = ("ontology", "data", "shapes", "queries")
+
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the wheel carries the sources (see ``icgraph/_bundle/__init__.py``).
+BUNDLE_ROOT = _PACKAGE / "_bundle"
+
+
+def _is_checkout(folder: Path) -> bool:
+    return (folder / "pyproject.toml").is_file() and all(
+        (folder / name).is_dir() for name in SOURCE_FOLDERS
+    )
+
+
+def default_root() -> Path:
+    """The checkout this package was imported from, else the sources the wheel carries.
+
+    A checkout (an editable install, or the tests) builds from its own folders, so curators
+    edit ``data/`` and see the change; an installed wheel builds from its package data.
+    """
+    checkout = _PACKAGE.parents[1]
+    return checkout if _is_checkout(checkout) else BUNDLE_ROOT
+
+
+def default_store() -> Path:
+    """The per-user data folder's store: nothing is written into the working folder."""
+    return platformdirs.user_data_path("icgraph", appauthor=False) / "store"
+
+
+#: The sources this process reads unless ICGRAPH_ROOT says otherwise.
+PROJECT_ROOT = default_root()
 
 
 class Settings(BaseSettings):
@@ -23,9 +53,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ICGRAPH_", extra="ignore")
 
     root: Path = Field(
-        PROJECT_ROOT, description="Folder holding ontology/, data/, shapes/, queries/."
+        default_factory=default_root,
+        description="Folder holding ontology/, data/, shapes/, queries/: the checkout, else the wheel's copy.",
     )
-    store_path: Path | None = Field(None, description="On-disk store; default <root>/var/store.")
+    store_path: Path | None = Field(
+        None, description="On-disk store; default <user data folder>/icgraph/store."
+    )
     base_iri: str = Field("https://w3id.org/icgraph/", description="Base of every minted IRI.")
 
     host: str = "127.0.0.1"
@@ -68,7 +101,7 @@ class Settings(BaseSettings):
     @property
     def store(self) -> Path:
         """Where the built store lives."""
-        return self.store_path if self.store_path is not None else self.root / "var" / "store"
+        return self.store_path if self.store_path is not None else default_store()
 
     @property
     def ontology_dir(self) -> Path:
@@ -85,6 +118,15 @@ class Settings(BaseSettings):
     @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
+
+    @property
+    def vocabularies_dir(self) -> Path:
+        return self.root / "vocabularies"
+
+    @property
+    def report_path(self) -> Path:
+        """The review report, the graph's one source."""
+        return self.root / "sources" / "cdadi-2021-5-review-report.md"
 
 
 @lru_cache

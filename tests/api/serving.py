@@ -2,7 +2,7 @@
 
 Reusable by any test (and by the benchmarks): ``build_store`` publishes files into an
 on-disk pyoxigraph store with ``icgraph.store.publish``; ``running_server`` starts
-``python -m api.server`` in a child process with ``ICGRAPH_*`` settings, waits until
+``python -m icgraph serve`` (the ``icgraph serve`` command) in a child process with ``ICGRAPH_*`` settings, waits until
 ``/health`` answers, and stops it afterwards.
 """
 
@@ -74,10 +74,9 @@ def running_server(store: Path, **settings: object) -> Iterator[str]:
         if isinstance(value, list | tuple):
             value = ",".join(str(v) for v in value)
         env[f"ICGRAPH_{name.upper()}"] = str(value)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server stops
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.server"], env=env, cwd=REPO, stdout=log, stderr=log
+        [sys.executable, "-m", "icgraph", "serve"], env=env, cwd=REPO, stdout=log, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
     try:
