@@ -1,30 +1,71 @@
-"""Running a checked query on the backend and turning its result into an HTTP answer.
+"""Running a checked query on the backend and turning its answer into an HTTP response.
 
-Shared by the SPARQL endpoint and the catalogue routes, so both negotiate, cap and label a
-truncated answer the same way.
+Shared by the SPARQL endpoint, the catalogue routes and the pages, so all of them build the
+library's query request the same way (the graph's base IRI, the result cap, the dataset) and
+label a truncated answer the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import Response
 
-from api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
-from api.formats import Choice, Kind
-from api.query_text import QueryInfo
+from icgraph.api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
 from icgraph.config import Settings
-
-#: The kind of answer each query form gives.
-KIND_OF_FORM = {
-    "SELECT": Kind.SOLUTIONS,
-    "ASK": Kind.BOOLEAN,
-    "CONSTRUCT": Kind.GRAPH,
-    "DESCRIBE": Kind.GRAPH,
-}
+from icgraph.formats import KIND_OF_FORM, Choice, Kind
+from icgraph.query import Answer, Term, request_for
+from icgraph.query_text import QueryInfo
 
 
 def kind_of(info: QueryInfo) -> Kind | None:
     """What a query returns, if its form is known."""
     return KIND_OF_FORM.get(info.form or "")
+
+
+async def run_query(
+    backend: Backend,
+    settings: Settings,
+    query: str,
+    choice: Choice,
+    *,
+    info: QueryInfo | None = None,
+    timeout: float | None = None,
+    dataset: Dataset | None = None,
+    bindings: Mapping[str, Term] | None = None,
+) -> Answer:
+    """Run ``query`` within the server's limits; ``timeout`` may only shorten the limit."""
+    if info is not None:
+        kind = kind_of(info)
+        if kind is not None and choice.for_kind(kind) is None:
+            raise NotAcceptable(kind)
+    limit = settings.query_timeout
+    dataset = dataset if dataset is not None else Dataset()
+    request = request_for(
+        query,
+        base_iri=settings.base_iri,
+        bindings=bindings,
+        formats=choice,
+        max_results=settings.max_results,
+        default_graphs=dataset.default_graphs if dataset.given else None,
+        named_graphs=dataset.named_graphs if dataset.given else None,
+    )
+    return await backend.query(
+        QueryRequest(request, timeout=min(timeout, limit) if timeout else limit)
+    )
+
+
+def respond(answer: Answer, settings: Settings) -> Response:
+    """The HTTP response for an answer; a cut one carries ``X-SPARQL-MaxRows`` and a Warning."""
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        cap = settings.max_results
+        headers["X-SPARQL-MaxRows"] = str(cap)
+        headers["Warning"] = (
+            f'199 icgraph "results truncated to the first {cap} of more; '
+            'add LIMIT and OFFSET to page through them"'
+        )
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
 async def answer(
@@ -36,33 +77,17 @@ async def answer(
     *,
     timeout: float | None = None,
     dataset: Dataset | None = None,
+    bindings: Mapping[str, Term] | None = None,
 ) -> Response:
-    """Run ``query`` within the server's limits and answer in the negotiated format.
-
-    ``timeout`` may only shorten the server's limit. A cut answer carries
-    ``X-SPARQL-MaxRows`` and a ``Warning`` header saying so.
-    """
-    kind = kind_of(info)
-    if kind is not None and choice.for_kind(kind) is None:
-        raise NotAcceptable(kind)
-    limit = settings.query_timeout
-    result = await backend.query(
-        QueryRequest(
-            query=query,
-            info=info,
-            formats=choice,
-            timeout=min(timeout, limit) if timeout else limit,
-            max_results=settings.max_results,
-            dataset=dataset if dataset is not None else Dataset(),
-            base_iri=settings.base_iri,
-        )
+    """Run ``query`` within the server's limits and answer in the negotiated format."""
+    result = await run_query(
+        backend,
+        settings,
+        query,
+        choice,
+        info=info,
+        timeout=timeout,
+        dataset=dataset,
+        bindings=bindings,
     )
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        cap = settings.max_results
-        headers["X-SPARQL-MaxRows"] = str(cap)
-        headers["Warning"] = (
-            f'199 icgraph "results truncated to the first {cap} of more; '
-            'add LIMIT and OFFSET to page through them"'
-        )
-    return Response(result.body, media_type=result.media_type, headers=headers)
+    return respond(result, settings)

@@ -1,116 +1,29 @@
-"""Result formats and content negotiation (``Accept`` with q-values, or a ``format`` parameter).
+"""Content negotiation: ``Accept`` with q-values, or a ``format`` parameter.
 
-A query's answer is one of three kinds: solutions (SELECT), a boolean (ASK) or a graph
-(CONSTRUCT, DESCRIBE, and the service description). Each kind has its own formats, so a
-request is negotiated once per kind; the backend then uses the choice for the kind it got.
+The formats themselves are the library's one table (:mod:`icgraph.formats`). A query's answer
+is one of three kinds: solutions (SELECT), a boolean (ASK) or a graph (CONSTRUCT, DESCRIBE, and
+the service description). Each kind has its own formats, so a request is negotiated once per
+kind; the engine then uses the choice for the kind it got.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 
+from icgraph.formats import BY_NAME, FORMATS, Choice, Format, Kind, find, formats_for
 
-class Kind(StrEnum):
-    """What a query returns."""
-
-    SOLUTIONS = "solutions"
-    BOOLEAN = "boolean"
-    GRAPH = "graph"
-
-
-@dataclass(frozen=True)
-class Format:
-    """One serialisation the endpoint can produce."""
-
-    name: str
-    media_type: str
-    kinds: frozenset[Kind]
-    #: Other media types that mean this format in an ``Accept`` header.
-    aliases: tuple[str, ...] = ()
-    #: Short names for the ``format`` parameter.
-    keys: tuple[str, ...] = ()
-    #: The W3C format IRI, for the service description.
-    iri: str = ""
-
-
-_RESULTS = frozenset({Kind.SOLUTIONS, Kind.BOOLEAN})
-_GRAPH = frozenset({Kind.GRAPH})
-_W3 = "http://www.w3.org/ns/formats/"
-
-#: In order of preference: the first format of a kind is its default.
-FORMATS: tuple[Format, ...] = (
-    Format(
-        "json",
-        "application/sparql-results+json",
-        _RESULTS,
-        ("application/json",),
-        ("json", "srj"),
-        _W3 + "SPARQL_Results_JSON",
-    ),
-    Format(
-        "xml",
-        "application/sparql-results+xml",
-        _RESULTS,
-        ("application/xml", "text/xml"),
-        ("xml", "srx"),
-        _W3 + "SPARQL_Results_XML",
-    ),
-    Format("csv", "text/csv", _RESULTS, (), ("csv",), _W3 + "SPARQL_Results_CSV"),
-    Format("tsv", "text/tab-separated-values", _RESULTS, (), ("tsv",), _W3 + "SPARQL_Results_TSV"),
-    Format(
-        "turtle",
-        "text/turtle",
-        _GRAPH,
-        ("application/x-turtle",),
-        ("turtle", "ttl"),
-        _W3 + "Turtle",
-    ),
-    Format(
-        "ntriples",
-        "application/n-triples",
-        _GRAPH,
-        ("text/plain",),
-        ("ntriples", "n-triples", "nt"),
-        _W3 + "N-Triples",
-    ),
-    Format(
-        "jsonld",
-        "application/ld+json",
-        _GRAPH,
-        ("application/json",),
-        ("jsonld", "json-ld", "json"),
-        _W3 + "JSON-LD",
-    ),
-    Format(
-        "rdfxml",
-        "application/rdf+xml",
-        _GRAPH,
-        ("application/xml", "text/xml"),
-        ("rdfxml", "rdf", "xml", "rdf/xml"),
-        _W3 + "RDF_XML",
-    ),
-)
-
-BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
-
-
-def formats_for(kind: Kind) -> tuple[Format, ...]:
-    """The formats a kind of answer can be written in, default first."""
-    return tuple(f for f in FORMATS if kind in f.kinds)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The negotiated format for each kind of answer; ``None`` where nothing is acceptable."""
-
-    solutions: Format | None
-    boolean: Format | None
-    graph: Format | None
-
-    def for_kind(self, kind: Kind) -> Format | None:
-        return getattr(self, kind.value)
+__all__ = [
+    "BY_NAME",
+    "FORMATS",
+    "Choice",
+    "Format",
+    "Kind",
+    "best_offer",
+    "choose",
+    "describe_available",
+    "formats_for",
+    "negotiate",
+]
 
 
 def parse_accept(header: str) -> list[tuple[str, float, int]]:
@@ -199,21 +112,15 @@ def negotiate(kind: Kind, accept: str | None) -> Format | None:
     return None if index is None else candidates[index]
 
 
-def from_key(kind: Kind, key: str) -> Format | None:
-    """The format named by a ``format`` parameter (a short name or a media type), if any."""
-    key = key.strip().lower()
-    for fmt in formats_for(kind):
-        if key in fmt.keys or key == fmt.media_type or key in fmt.aliases:
-            return fmt
-    return None
-
-
 @lru_cache(maxsize=512)
 def choose(accept: str | None, format_key: str | None) -> Choice:
     """Negotiate every kind at once; a ``format`` parameter overrides ``Accept``."""
     if format_key:
-        return Choice(*(from_key(kind, format_key) for kind in Kind))
-    return Choice(*(negotiate(kind, accept) for kind in Kind))
+        return Choice(*(find(kind, format_key) for kind in _QUERY_KINDS))
+    return Choice(*(negotiate(kind, accept) for kind in _QUERY_KINDS))
+
+
+_QUERY_KINDS = (Kind.SOLUTIONS, Kind.BOOLEAN, Kind.GRAPH)
 
 
 def describe_available(kind: Kind) -> str:

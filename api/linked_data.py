@@ -19,11 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.backends.base import Backend, QueryRequest, QueryResult
-from api.errors import ProtocolError
-from api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.api.errors import ProtocolError
+from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
 from icgraph.namespaces import PREFIXES
+from icgraph.query import QueryRequest as Query
 
 #: File extensions a document IRI may end with, and the format each one selects.
 EXTENSIONS: dict[str, str] = {
@@ -131,14 +131,8 @@ _PROLOGUE = "".join(
 
 
 def _request(text: str, choice: Choice, timeout: float, max_results: int) -> QueryRequest:
-    text = _PROLOGUE + text
-    return QueryRequest(
-        query=text,
-        info=inspect_query(text, PREFIXES),
-        formats=choice,
-        timeout=timeout,
-        max_results=max_results,
-    )
+    query = Query(_PROLOGUE + text, formats=choice, max_results=max_results)
+    return QueryRequest(query, timeout=timeout)
 
 
 async def construct(

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from api.backends.base import Backend, QueryRequest
-from api.formats import FORMATS, Choice, Format
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest
+from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format
 from icgraph.dumps import FORMATS as DUMP_FORMATS
+from icgraph.query import QueryRequest as Query
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +55,9 @@ class Statistics:
 
 
 async def _select(backend: Backend, text: str, timeout: float) -> list[dict[str, str]]:
-    json_format = next(f for f in FORMATS if f.name == "json")
-    result = await backend.query(
-        QueryRequest(
-            query=text,
-            info=inspect_query(text),
-            formats=Choice(json_format, json_format, None),
-            timeout=timeout,
-            max_results=1_000_000,
-        )
-    )
+    json_format = BY_NAME["json"]
+    request = Query(text, formats=Choice(json_format, json_format, None), max_results=1_000_000)
+    result = await backend.query(QueryRequest(request, timeout=timeout))
     data = json.loads(result.body)
     return [
         {name: term["value"] for name, term in row.items()} for row in data["results"]["bindings"]

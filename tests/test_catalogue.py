@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from icgraph.catalogue import load_catalogue
-from icgraph.query import execute, rows
+from icgraph.query import execute, rows, select
 
 from .paths import QUERIES
 
@@ -18,11 +18,8 @@ CATALOGUE = load_catalogue(QUERIES)
 
 
 def answer(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
-    values = {
-        k: (ox.NamedNode(v) if v.startswith("https://") else ox.Literal(v))
-        for k, v in params.items()
-    }
-    return rows(execute(store, CATALOGUE[name].text, values=values))
+    entry = CATALOGUE[name]
+    return select(store, entry.text, bindings=entry.bindings(params.items()))
 
 
 def test_one_query_per_competency_question() -> None:

@@ -15,6 +15,9 @@ from icgraph.config import get_settings
 
 from .paths import ROOT
 
+#: These tests build the graph or run HermiT, which needs Java.
+pytestmark = pytest.mark.java
+
 
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -22,7 +25,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.setenv("ICGRAPH_ROOT", str(tmp_path))
-    monkeypatch.delenv("ICGRAPH_STORE_PATH", raising=False)
+    monkeypatch.setenv("ICGRAPH_STORE_PATH", str(tmp_path / "var" / "store"))
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
@@ -39,6 +42,7 @@ def built_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def built_project(built_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("ICGRAPH_ROOT", str(built_root))
+    monkeypatch.setenv("ICGRAPH_STORE_PATH", str(built_root / "var" / "store"))
     get_settings.cache_clear()
     if not (built_root / "var" / "store").exists():
         result = CliRunner().invoke(main, ["build"])

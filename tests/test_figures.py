@@ -215,7 +215,7 @@ def test_catalogue_frame_types_and_parameters(graph_store: ox.Store, settings: S
 def test_catalogue_frame_refuses_an_unknown_parameter(
     graph_store: ox.Store, settings: Settings
 ) -> None:
-    with pytest.raises(InputError, match="no parameter stat"):
+    with pytest.raises(InputError, match="has no parameter .stat."):
         frames.catalogue_frame(
             "cq02-framework-matrix", store=graph_store, settings=settings, stat="AD"
         )

@@ -15,6 +15,10 @@ from icgraph.reason import InconsistentGraph, reason
 
 from .paths import DATA, ONTOLOGY, SHAPES
 
+#: These tests build the graph or run HermiT, which needs Java.
+pytestmark = pytest.mark.java
+
+
 ICG = "https://w3id.org/icgraph/ontology#"
 ID = "https://w3id.org/icgraph/id/"
 

@@ -1,7 +1,8 @@
 """The seam between the HTTP routes and whatever answers queries.
 
-Routes build a :class:`QueryRequest` and get a :class:`QueryResult` back: bytes already
-serialised in a negotiated format. Nothing here knows which engine runs the query, so the
+Routes build a :class:`QueryRequest` (the library's :class:`icgraph.query.QueryRequest` and a
+time limit) and get the library's :class:`icgraph.query.Answer` back: bytes already serialised
+in a negotiated format. Nothing here knows which engine runs the query, so the
 embedded pyoxigraph pool and a remote SPARQL 1.1 endpoint are interchangeable.
 
 A backend reports failures with the exceptions of :mod:`icgraph.errors`
@@ -10,11 +11,18 @@ A backend reports failures with the exceptions of :mod:`icgraph.errors`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from api.formats import Choice, Kind
-from api.query_text import QueryInfo
+from icgraph.errors import UnacceptableFormat
+from icgraph.query import Answer
+from icgraph.query import QueryRequest as Query
+
+#: 406: no acceptable format for the answer's kind (the library's error, re-exported).
+NotAcceptable = UnacceptableFormat
+
+#: What a backend returns: the library's serialised answer.
+QueryResult = Answer
 
 
 @dataclass(frozen=True)
@@ -32,35 +40,10 @@ class Dataset:
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """One query to run, with everything the protocol lets a client say about it."""
+    """One query to run: the library's request, plus how long the facade lets it take."""
 
-    query: str
-    info: QueryInfo
-    formats: Choice
+    query: Query
     timeout: float
-    max_results: int
-    dataset: Dataset = field(default_factory=Dataset)
-    #: The base IRI relative IRIs in the query resolve against.
-    base_iri: str | None = None
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A serialised answer."""
-
-    body: bytes
-    media_type: str
-    kind: Kind
-    #: True when the answer was cut at ``max_results`` rows or triples.
-    truncated: bool = False
-
-
-class NotAcceptable(Exception):
-    """The query's answer cannot be written in any format the client accepts."""
-
-    def __init__(self, kind: Kind) -> None:
-        super().__init__(kind)
-        self.kind = kind
 
 
 class BackendUnavailable(Exception):

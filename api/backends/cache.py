@@ -4,8 +4,8 @@ The embedded store is opened read-only and a new build is swapped in by publishi
 folder, which running workers never see; so an answer, once computed, stays correct for the
 life of the process and can be served again without touching a worker. Identical queries
 that arrive together run once. Only complete answers are cached (errors and timeouts are
-not), keyed by everything that shapes the bytes: query text, dataset, negotiated formats,
-result cap and base IRI.
+not), keyed by the library's query request, which holds everything that shapes the bytes: query
+text, dataset, bindings, negotiated formats, result cap and base IRI.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import asyncio
 from collections import OrderedDict
 from typing import Any
 
-from api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
 from icgraph.errors import QueryTimeout
 
 #: Cache size when the settings do not name one.
@@ -54,16 +54,8 @@ class CachedBackend:
 
     @staticmethod
     def key(request: QueryRequest) -> _Key:
-        formats = request.formats
-        return (
-            request.query,
-            request.dataset,
-            tuple(
-                f.name if f else None for f in (formats.solutions, formats.boolean, formats.graph)
-            ),
-            request.max_results,
-            request.base_iri,
-        )
+        # The library's request holds everything that shapes the bytes.
+        return (request.query,)
 
     async def query(self, request: QueryRequest) -> QueryResult:
         key = self.key(request)

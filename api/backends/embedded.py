@@ -1,6 +1,6 @@
 """The embedded backend: a pool of worker processes over the on-disk pyoxigraph store.
 
-Each worker (:mod:`api.backends.worker`) opens the store read-only and answers one query at
+Each worker (:mod:`icgraph.api.backends.worker`) opens the store read-only and answers one query at
 a time over its pipes. A query waits for an idle worker, and both the wait and the run count
 against its time limit. When the limit passes, the worker is killed with SIGKILL, which is
 the only way to stop a pyoxigraph query, and a fresh worker is started in the background;
@@ -13,25 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import pickle
 import struct
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.backends.base import (
+from icgraph import store as icgraph_store
+from icgraph.api.backends.base import (
     BackendUnavailable,
     NotAcceptable,
     QueryRequest,
     QueryResult,
 )
-from api.errors import EvaluationError, InvalidRequest
-from api.formats import BY_NAME, Kind
-from icgraph import store as icgraph_store
+from icgraph.api.errors import EvaluationError, InvalidRequest
 from icgraph.errors import QuerySyntaxError, QueryTimeout
-from icgraph.namespaces import PREFIXES
+from icgraph.formats import Kind
 
 if TYPE_CHECKING:
     from icgraph.config import Settings
@@ -39,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!I")
-#: The folder that holds the ``api`` package, so a worker imports the same code.
-_CODE_ROOT = str(Path(__file__).resolve().parents[2])
 _START_TIMEOUT = 60.0
 
 
@@ -58,25 +53,20 @@ class _Worker:
         return self.process.pid
 
     @classmethod
-    async def spawn(cls, store: Path, prefixes: Mapping[str, str]) -> _Worker:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [_CODE_ROOT, *(p for p in sys.path if p), env.get("PYTHONPATH", "")]
-        )
+    async def spawn(cls, store: Path) -> _Worker:
+        # The worker is a module of this installed package: same interpreter, same code.
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "api.backends.worker",
+            "icgraph.api.backends.worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            env=env,
             limit=1 << 20,
         )
         worker = cls(process)
         try:
             reply = await asyncio.wait_for(
-                worker.call({"store": str(store.resolve()), "prefixes": dict(prefixes)}),
-                _START_TIMEOUT,
+                worker.call({"store": str(store.resolve())}), _START_TIMEOUT
             )
         except BaseException:
             worker.kill()
@@ -104,15 +94,9 @@ class EmbeddedBackend:
 
     name = "embedded"
 
-    def __init__(
-        self,
-        store: Path,
-        workers: int = 2,
-        prefixes: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, store: Path, workers: int = 2) -> None:
         self.store = store
         self.size = workers
-        self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -130,7 +114,7 @@ class EmbeddedBackend:
                 f"no store at {self.store}; run 'icgraph build' first (or set ICGRAPH_STORE_PATH)"
             )
         workers = await asyncio.gather(
-            *(_Worker.spawn(self.store, self.prefixes) for _ in range(self.size)),
+            *(_Worker.spawn(self.store) for _ in range(self.size)),
             return_exceptions=True,
         )
         failures = [w for w in workers if isinstance(w, BaseException)]
@@ -168,24 +152,7 @@ class EmbeddedBackend:
             worker = await asyncio.wait_for(self._idle.get(), request.timeout)
         except TimeoutError:
             raise QueryTimeout(_timeout_message(request.timeout, waiting=True)) from None
-        message = (
-            request.query,
-            request.dataset.default_graphs if request.dataset.given else None,
-            request.dataset.named_graphs if request.dataset.given else None,
-            # The union of the named graphs is the default graph unless the request or the
-            # query names a dataset (pyoxigraph's union flag would override FROM).
-            not request.dataset.given and not request.info.has_dataset_clause,
-            tuple(
-                fmt.name if fmt is not None else None
-                for fmt in (
-                    request.formats.solutions,
-                    request.formats.boolean,
-                    request.formats.graph,
-                )
-            ),
-            request.max_results,
-            request.base_iri,
-        )
+        message = request.query
         try:
             reply = await asyncio.wait_for(worker.call(message), deadline - loop.time())
         except TimeoutError:
@@ -220,7 +187,7 @@ class EmbeddedBackend:
         delay = 0.5
         while not self._closed:
             try:
-                worker = await _Worker.spawn(self.store, self.prefixes)
+                worker = await _Worker.spawn(self.store)
             except Exception as error:  # keep trying: the store may be mid-publish
                 log.error("cannot start a query worker: %s; retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)
@@ -245,8 +212,7 @@ def _timeout_message(limit: float, waiting: bool = False) -> str:
 
 def _result(reply: tuple[Any, ...]) -> QueryResult:
     if reply[0] == "ok":
-        _, kind, fmt, truncated, body = reply
-        return QueryResult(body, BY_NAME[fmt].media_type, Kind(kind), truncated)
+        return reply[1]  # type: ignore[no-any-return]
     _, code, message, line, column = reply
     if code == "syntax":
         raise QuerySyntaxError(message, "query", line, column)

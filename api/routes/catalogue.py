@@ -1,11 +1,11 @@
 """The query catalogue as an API: ``GET /queries`` lists it, ``GET /queries/<name>`` runs one.
 
 Each catalogue query (``queries/*.rq``) gets its own documented path, with the parameters
-its ``# param:`` header declares, so the OpenAPI description shows what each query answers
-and how to narrow it. Parameters are bound with ``icgraph.query.bind_values`` (a ``VALUES``
-block), never by pasting text into the query. A parameter whose description says *IRI* takes
-an absolute IRI; one that says *alpha-2* takes a two-letter ISO code; any other takes a
-string. Results come in every SPARQL result format, by ``Accept`` or ``format``.
+its ``#+ params:`` header declares (type, pattern, default), so the OpenAPI description shows
+what each query answers and how to narrow it. Parameters are checked by the library
+(:meth:`icgraph.catalogue.CatalogueQuery.bindings`, as for the CLI) and bound with SEP-0007
+substitutions, never by pasting text into the query. Results come in every SPARQL result
+format, by ``Accept`` or ``format``.
 
 Errors: an unknown query is a 404 that lists the known names; an unknown, repeated or
 malformed parameter is a 400; a format nobody can produce is a 406.
@@ -13,66 +13,23 @@ malformed parameter is a 400; a format nobody can produce is a 406.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.answers import answer, kind_of
-from api.backends.base import Backend
-from api.errors import InvalidRequest
-from api.formats import Kind, choose, formats_for
-from api.query_text import inspect_query
+from icgraph.api.answers import answer, kind_of
+from icgraph.api.backends.base import Backend
+from icgraph.api.errors import InvalidRequest
+from icgraph.api.formats import Kind, choose, formats_for
 from icgraph.catalogue import CatalogueQuery, Parameter
 from icgraph.config import Settings
-from icgraph.errors import InputError
-from icgraph.namespaces import PREFIXES
-from icgraph.query import bind_values
+from icgraph.errors import ParameterError
+from icgraph.query_text import inspect_query
 
-_ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 #: Query-string names that are not query parameters.
 _RESERVED = {"format"}
-
-
-def parameter_kind(parameter: Parameter) -> str:
-    """``"iri"``, ``"alpha2"`` or ``"string"``, read from the parameter's description."""
-    words = parameter.description
-    if re.search(r"\bIRI\b", words):
-        return "iri"
-    if "alpha-2" in words.lower():
-        return "alpha2"
-    return "string"
-
-
-def parse_value(parameter: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
-    """The RDF term a parameter value stands for; InvalidRequest (400) when it is malformed.
-
-    >>> parse_value(Parameter("state", "An ISO 3166-1 alpha-2 code"), "es").value
-    'ES'
-    """
-    kind = parameter_kind(parameter)
-    if kind == "iri":
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
-            raise InvalidRequest(
-                f"parameter {parameter.name!r} must be an absolute IRI, got {raw!r}"
-            )
-        try:
-            return ox.NamedNode(raw)
-        except ValueError as error:
-            raise InvalidRequest(
-                f"parameter {parameter.name!r} is not a valid IRI: {error}"
-            ) from None
-    if kind == "alpha2":
-        if not _ALPHA2.match(raw):
-            raise InvalidRequest(
-                f"parameter {parameter.name!r} must be an ISO 3166-1 alpha-2 "
-                f"code such as ES, got {raw!r}"
-            )
-        return ox.Literal(raw.upper())
-    return ox.Literal(raw)
 
 
 def _describe(entry: CatalogueQuery, request: Request) -> dict[str, Any]:
@@ -82,7 +39,13 @@ def _describe(entry: CatalogueQuery, request: Request) -> dict[str, Any]:
         "cq": entry.cq,
         "description": entry.description,
         "parameters": [
-            {"name": p.name, "description": p.description, "kind": parameter_kind(p)}
+            {
+                "name": p.name,
+                "description": p.description,
+                "type": p.type,
+                "pattern": p.pattern,
+                "default": p.default,
+            }
             for p in entry.parameters
         ],
         "url": str(request.url_for(f"catalogue:{entry.name}")),
@@ -94,29 +57,14 @@ async def run(
     entry: CatalogueQuery, request: Request, settings: Settings, backend: Backend
 ) -> Response:
     """Run one catalogue query with the request's parameters, in the negotiated format."""
-    declared = {p.name: p for p in entry.parameters}
-    values: dict[str, ox.NamedNode | ox.Literal] = {}
-    for key in request.query_params:
-        if key in _RESERVED:
-            continue
-        if key not in declared:
-            takes = ", ".join(declared) or "no parameters"
-            raise InvalidRequest(
-                f"query {entry.name!r} has no parameter {key!r}; it takes: {takes} (and format)"
-            )
-    for name, parameter in declared.items():
-        given = request.query_params.getlist(name)
-        if len(given) > 1:
-            raise InvalidRequest(f"parameter {name!r} is given {len(given)} times; give it once")
-        if given and given[0].strip():
-            values[name] = parse_value(parameter, given[0].strip())
+    given = [(k, v) for k, v in request.query_params.multi_items() if k not in _RESERVED]
     try:
-        text = bind_values(entry.text, values)
-    except InputError as error:
-        raise InvalidRequest(str(error)) from None
-    info = inspect_query(text, PREFIXES, settings.base_iri)
+        bindings = entry.bindings(given)
+    except ParameterError as error:
+        raise InvalidRequest(error.message) from None
+    info = inspect_query(entry.text)
     choice = choose(request.headers.get("accept"), request.query_params.get("format"))
-    return await answer(backend, settings, text, info, choice)
+    return await answer(backend, settings, entry.text, info, choice, bindings=bindings)
 
 
 _FORMAT_PARAMETER = {
@@ -130,12 +78,19 @@ _FORMAT_PARAMETER = {
 
 
 def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
-    kind = parameter_kind(parameter)
     schema: dict[str, Any] = {"type": "string"}
-    if kind == "iri":
+    if parameter.type == "xsd:anyURI":
         schema["format"] = "uri"
-    elif kind == "alpha2":
-        schema["pattern"] = "^[A-Za-z]{2}$"
+    if parameter.pattern is not None:
+        # The value is checked after normalising its case, so the schema admits both cases.
+        schema["pattern"] = (
+            parameter.pattern.replace("[A-Z]", "[A-Za-z]")
+            if parameter.normalise
+            else parameter.pattern
+        )
+        schema["minLength"] = 1
+    if parameter.default is not None:
+        schema["default"] = parameter.default
     return {
         "name": parameter.name,
         "in": "query",
@@ -147,7 +102,7 @@ def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
 
 def _responses(entry: CatalogueQuery | None) -> dict[int | str, dict[str, Any]]:
     kinds = (
-        [kind_of(inspect_query(entry.text, PREFIXES)) or Kind.SOLUTIONS]
+        [kind_of(inspect_query(entry.text)) or Kind.SOLUTIONS]
         if entry is not None
         else [Kind.SOLUTIONS, Kind.GRAPH]
     )

@@ -27,15 +27,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.backends.base import Backend, QueryRequest
-from api.deps import BackendDep, SettingsDep
-from api.formats import BY_NAME, Choice
-from api.query_text import inspect_query
 from icgraph import report
+from icgraph.api.answers import run_query
+from icgraph.api.backends.base import Backend
+from icgraph.api.deps import BackendDep, SettingsDep
+from icgraph.api.formats import BY_NAME, Choice
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
 from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
-from icgraph.query import bind_values
+from icgraph.query import Term
 
 router = APIRouter(tags=["pages"])
 
@@ -51,18 +51,15 @@ _JSON = BY_NAME["json"]
 # --- Talking to the backend ----------------------------------------------------------------------
 
 
-async def select(backend: Backend, settings: Settings, query: str) -> list[dict[str, str]]:
+async def select(
+    backend: Backend,
+    settings: Settings,
+    query: str,
+    bindings: Mapping[str, Term] | None = None,
+) -> list[dict[str, str]]:
     """Run a SELECT through the backend; each row maps a bound variable to its value."""
-    text = _PROLOGUE + query
-    result = await backend.query(
-        QueryRequest(
-            query=text,
-            info=inspect_query(text, PREFIXES, settings.base_iri),
-            formats=Choice(solutions=_JSON, boolean=_JSON, graph=None),
-            timeout=settings.query_timeout,
-            max_results=settings.max_results,
-            base_iri=settings.base_iri,
-        )
+    result = await run_query(
+        backend, settings, _PROLOGUE + query, Choice(_JSON, _JSON, None), bindings=bindings
     )
     answer = json.loads(result.body)
     return [
@@ -182,7 +179,7 @@ async def home(request: Request, settings: SettingsDep, backend: BackendDep) -> 
 # --- A state ------------------------------------------------------------------------------------
 
 _STATE = """
-SELECT ?label ?code ?alpha3 ?wikidata ?city WHERE {
+SELECT ?state ?label ?code ?alpha3 ?wikidata ?city WHERE {
   ?state a icg:MemberState ; rdfs:label ?label ; icg:alpha2Code ?code .
   OPTIONAL { ?state icg:alpha3Code ?alpha3 }
   OPTIONAL { ?state owl:sameAs ?wikidata }
@@ -190,7 +187,7 @@ SELECT ?label ?code ?alpha3 ?wikidata ?city WHERE {
 }"""
 
 _MISSING = f"""
-SELECT DISTINCT ?element WHERE {{
+SELECT DISTINCT ?state ?element WHERE {{
   GRAPH {_iri(str(VALIDATION_GRAPH))} {{
     ?result sh:focusNode ?state ; sh:resultSeverity sh:Warning ; sh:value ?element }}
 }}"""
@@ -198,7 +195,7 @@ SELECT DISTINCT ?element WHERE {{
 # The report module's evidence query, narrowed to one state, joined with the practices that
 # report each piece of evidence (the report module's practice query).
 _EVIDENCE = """
-SELECT ?element ?evidence ?evidenceLabel ?practice ?practiceLabel ?ordinal WHERE {
+SELECT ?state ?element ?evidence ?evidenceLabel ?practice ?practiceLabel ?ordinal WHERE {
   { %(evidence)s }
   ?evidence rdfs:label ?evidenceLabel .
   OPTIONAL {
@@ -210,14 +207,14 @@ SELECT ?element ?evidence ?evidenceLabel ?practice ?practiceLabel ?ordinal WHERE
 }"""
 
 _GAPS = f"""
-SELECT DISTINCT ?recommendation ?label WHERE {{
+SELECT DISTINCT ?state ?recommendation ?label WHERE {{
   GRAPH {_iri(str(VALIDATION_GRAPH))} {{
     ?result sh:focusNode ?state ; sh:resultSeverity sh:Info ; sh:value ?recommendation }}
   ?recommendation a icg:ReportRecommendation ; rdfs:label ?label .
 }}"""
 
 _NODES = f"""
-SELECT DISTINCT ?node ?label ?kind ?type ?typeLabel ?level ?levelLabel ?roleLabel WHERE {{
+SELECT DISTINCT ?state ?node ?label ?kind ?type ?typeLabel ?level ?levelLabel ?roleLabel WHERE {{
   ?node icg:inState ?state ; rdfs:label ?label .
   {{ ?node a/rdfs:subClassOf* icg:Instrument . BIND ("instrument" AS ?kind) }}
   UNION {{
@@ -236,7 +233,7 @@ SELECT DISTINCT ?node ?label ?kind ?type ?typeLabel ?level ?levelLabel ?roleLabe
 }}"""
 
 _PRACTICES = """
-SELECT ?practice ?label ?ordinal ?quote ?section ?sectionLabel ?channel ?channelLabel
+SELECT ?state ?practice ?label ?ordinal ?quote ?section ?sectionLabel ?channel ?channelLabel
        ?direction ?directionLabel ?named ?namedLabel WHERE {
   ?practice a icg:PracticeOfInterest ; icg:inState ?state ; rdfs:label ?label ;
             icg:quote ?quote .
@@ -370,31 +367,21 @@ async def state_page(
     code = code.upper()
     iri = str(ID[f"state/{code}"]) if _STATE_CODE.match(code) else None
     bound = ox.NamedNode(iri) if iri else None
-    rows = await select(backend, settings, bind_values(_STATE, {"state": bound})) if bound else []
+    bindings: dict[str, Term] = {"state": bound} if bound is not None else {}
+    rows = await select(backend, settings, _STATE, bindings) if bound else []
     if bound is None or not rows:
         return TEMPLATES.TemplateResponse(
             request, "state.html.j2", {"state": None, "code": code}, status_code=404
         )
-    node: ox.NamedNode = bound
-
-    def narrowed(query: str) -> str:
-        return bind_values(query, {"state": node})
-
     info = rows[0]
     evidence_query = _EVIDENCE % {
-        "evidence": narrowed(report.EVIDENCE_QUERY),
+        "evidence": report.EVIDENCE_QUERY,
         "practices": report.PRACTICE_QUERY,
     }
     missing_rows, evidence_rows, node_rows, practice_rows, gap_rows = await asyncio.gather(
         *(
-            select(backend, settings, q)
-            for q in (
-                narrowed(_MISSING),
-                evidence_query,
-                narrowed(_NODES),
-                narrowed(_PRACTICES),
-                narrowed(_GAPS),
-            )
+            select(backend, settings, q, bindings)
+            for q in (_MISSING, evidence_query, _NODES, _PRACTICES, _GAPS)
         )
     )
     cells = _scorecard({r["element"] for r in missing_rows}, evidence_rows)
@@ -408,7 +395,7 @@ async def state_page(
         request,
         "state.html.j2",
         {
-            "state": Link(node.value, info["label"]),
+            "state": Link(bound.value, info["label"]),
             "code": info["code"],
             "alpha3": info.get("alpha3"),
             "wikidata": info.get("wikidata"),

@@ -24,10 +24,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
-from api import linked_data as ld
-from api.deps import BackendDep, SettingsDep
 from icgraph import ontology_docs
+from icgraph.api import linked_data as ld
+from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph.config import Settings
+from icgraph.formats import BY_NAME
 
 router = APIRouter(tags=["linked data"])
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
@@ -130,18 +131,10 @@ def _sparql_link(ref: str) -> str:
     return "/sparql?query=" + quote(f"DESCRIBE {ref}") + "&format=turtle"
 
 
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-
 def _empty(body: bytes, fmt: str) -> bool:
     """True when a serialised graph holds no triple (whichever backend wrote it)."""
     try:
-        return next(iter(ox.parse(body, format=_OX_FORMATS[fmt])), None) is None
+        return next(iter(ox.parse(body, format=BY_NAME[fmt].native)), None) is None  # type: ignore[arg-type]
     except SyntaxError:
         return False
 

@@ -11,13 +11,16 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from .config import Settings, get_settings
 from .errors import BuildRefused, IcgraphError, InputError
+
+if TYPE_CHECKING:
+    from .catalogue import CatalogueQuery
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)
@@ -107,19 +110,19 @@ def validate(fmt: str) -> None:
     sys.exit(0 if result.conforms else 1)
 
 
-def _read_query(spec: str, settings: Settings) -> tuple[str, str]:
-    """A query from a file, stdin ('-') or the catalogue; returns (text, where)."""
+def _read_query(spec: str, settings: Settings) -> tuple[str, str, CatalogueQuery | None]:
+    """A query from a file, stdin ('-') or the catalogue; returns (text, where, entry)."""
     from .catalogue import get_query
 
     if spec == "-":
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read(), "<stdin>", None
     path = Path(spec)
     if path.suffix == ".rq" or path.exists():
         if not path.is_file():
             raise InputError("no such query file", source=path)
-        return path.read_text(encoding="utf-8"), str(path)
+        return path.read_text(encoding="utf-8"), str(path), None
     entry = get_query(settings.queries_dir, spec)
-    return entry.text, str(entry.path)
+    return entry.text, str(entry.path), entry
 
 
 @main.command()
@@ -128,37 +131,78 @@ def _read_query(spec: str, settings: Settings) -> tuple[str, str]:
     "--format",
     "fmt",
     default=None,
-    help="json, csv, tsv or xml for SELECT/ASK; turtle, ntriples, jsonld or rdfxml for graphs.",
+    help="json, xml, csv or tsv for SELECT/ASK (default csv); turtle, ntriples, jsonld or "
+    "rdfxml for graphs (default turtle); or a media type.",
 )
 @click.option(
     "--param",
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a catalogue query's parameter, e.g. --param state=ES.",
+    help="Bind a catalogue query's declared parameter, e.g. --param state=ES.",
+)
+@click.option(
+    "--default-graph",
+    "default_graphs",
+    multiple=True,
+    metavar="IRI",
+    help="A graph of the default graph, as the protocol's default-graph-uri (repeatable).",
+)
+@click.option(
+    "--named-graph",
+    "named_graphs",
+    multiple=True,
+    metavar="IRI",
+    help="A named graph of the dataset, as the protocol's named-graph-uri (repeatable).",
 )
 @handles_errors
-def query(query: str, fmt: str | None, params: tuple[str, ...]) -> None:
+def query(
+    query: str,
+    fmt: str | None,
+    params: tuple[str, ...],
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+) -> None:
     """Run QUERY: a .rq file, '-' for stdin, or a catalogue name (see 'icgraph catalogue')."""
-    import pyoxigraph as ox
-
     from . import store
-    from .query import execute, serialise
+    from .errors import UnacceptableFormat
+    from .formats import BY_NAME, Choice, Kind, names_for
+    from .query import request_for, run
 
     settings = get_settings()
-    text, where = _read_query(query, settings)
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    text, where, entry = _read_query(query, settings)
+    given = []
     for item in params:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise InputError(f"--param wants NAME=VALUE, got {item!r}")
-        bindings[name] = (
-            ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
-        )
-    result = execute(store.open_read_only(settings.store), text, source=where, values=bindings)
+        given.append((name, value))
+    if given and entry is None:
+        raise InputError("--param binds a catalogue query's declared parameters; name one")
+    bindings = entry.bindings(given) if entry is not None else {}
     if fmt is None:
-        fmt = "turtle" if isinstance(result, ox.QueryTriples) else "csv"
-    answer = serialise(result, fmt)
+        formats = Choice(BY_NAME["csv"], BY_NAME["csv"], BY_NAME["turtle"])
+    else:
+        formats = Choice.named(fmt)
+        if not any((formats.solutions, formats.graph)):
+            known = ", ".join(names_for(Kind.SOLUTIONS) + names_for(Kind.GRAPH))
+            raise InputError(f"unknown format {fmt!r}; use one of {known}")
+    request = request_for(
+        text,
+        base_iri=settings.base_iri,
+        bindings=bindings,
+        formats=formats,
+        default_graphs=default_graphs or None,
+        named_graphs=named_graphs or None,
+    )
+    try:
+        answer = run(store.open_read_only(settings.store), request, source=where)
+    except UnacceptableFormat as error:
+        form = "a SELECT or ASK" if error.kind in (Kind.SOLUTIONS, Kind.BOOLEAN) else "a graph"
+        raise InputError(
+            f"format {fmt!r} does not suit {form} result; use one of "
+            + ", ".join(names_for(error.kind))  # type: ignore[arg-type]
+        ) from None
     sys.stdout.buffer.write(answer.body)
     sys.stdout.flush()
 
@@ -171,20 +215,16 @@ def catalogue() -> None:
 
     for entry in load_catalogue(get_settings().queries_dir).values():
         click.echo(f"{entry.name:<32} {entry.cq:<5} {entry.title}")
+        for p in entry.parameters:
+            click.echo(f"{'':<32} {'':<5}   --param {p.name}=...  {p.description}")
 
 
-EXPORT_FORMATS = {
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "turtle": "TURTLE",
-    "ntriples": "N_TRIPLES",
-    "jsonld": "JSON_LD",
-}
+from .export import EXPORT_FORMATS  # noqa: E402 - pyoxigraph only, cheap
 
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="nquads", show_default=True
 )
 @click.option(
     "-o",
@@ -234,24 +274,18 @@ def figures(out_dir: Path) -> None:
 @handles_errors
 def serve(host: str | None, port: int | None) -> None:
     """Serve the graph over HTTP (SPARQL endpoint and linked data); builds the store if missing."""
-    import uvicorn
-
     from . import store
 
     settings = get_settings()
-    if not store.exists(settings.store):
+    if settings.backend == "embedded" and not store.exists(settings.store):
         err.print(f"no store at {settings.store}; building it first")
         from .build import build as run_build
 
         run_build(settings, progress=_progress)
-    # The app lives in the api package, which imports icgraph; icgraph names it only by string.
-    # The factory reads the same ICGRAPH_* settings; host and port matter only to uvicorn.
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
+    from .api.server import serve as run_server
+
+    run_server(
+        settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     )
 
 

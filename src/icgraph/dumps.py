@@ -18,6 +18,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 from . import export
 from .atomic import publish_folder
@@ -98,13 +99,10 @@ def store_version(store_path: Path) -> str:
 def _statements(body: bytes, fmt: str) -> int:
     import pyoxigraph as ox
 
-    formats = {
-        "nquads": ox.RdfFormat.N_QUADS,
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-    }
-    return sum(1 for _ in ox.parse(body, format=formats[fmt]))
+    from .formats import BY_NAME
+
+    native = cast(ox.RdfFormat, BY_NAME[fmt].native)
+    return sum(1 for _ in ox.parse(body, format=native))
 
 
 def write_dumps(store_path: Path, folder: Path) -> Manifest:

@@ -63,3 +63,16 @@ class QueryTimeout(IcgraphError):
 
 class QueryRefused(IcgraphError):
     """A query the endpoint will not run (an update, LOAD, SERVICE to an endpoint not allowed)."""
+
+
+class ParameterError(InputError):
+    """A catalogue parameter that is unknown, repeated or does not fit its declared type."""
+
+
+class UnacceptableFormat(IcgraphError):
+    """No format the caller accepts can write this kind of answer (HTTP 406)."""
+
+    def __init__(self, kind: object) -> None:
+        super().__init__(f"no acceptable format for a {kind} answer")
+        #: The :class:`icgraph.formats.Kind` of the answer.
+        self.kind = kind

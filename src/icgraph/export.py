@@ -8,29 +8,26 @@ from typing import cast
 import pyoxigraph as ox
 
 from . import store
+from .formats import Kind, find, formats_for
 
-#: Formats that keep named graphs, and those that flatten the dataset to its union.
-DATASET_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+#: The formats an export can be written in: the dataset formats keep the named graphs, the
+#: graph formats hold their union.
+EXPORT_FORMATS = [f.name for kind in (Kind.DATASET, Kind.GRAPH) for f in formats_for(kind)]
 
 
 def export_store(path: Path, fmt: str) -> bytes:
     """The whole published graph in ``fmt``; triple formats hold the union without duplicates."""
+    chosen = find(Kind.DATASET, fmt) or find(Kind.GRAPH, fmt)
+    if chosen is None:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    native = cast(ox.RdfFormat, chosen.native)
     opened = store.open_read_only(path)
-    if fmt in DATASET_FORMATS:
+    if native.supports_datasets:
         quads = sorted(opened.quads_for_pattern(None, None, None, None), key=str)
         # Without an output, serialize returns the bytes (its stub says bytes | None).
-        return cast(bytes, ox.serialize(quads, format=DATASET_FORMATS[fmt]))
-    if fmt in GRAPH_FORMATS:
-        # A CONSTRUCT query always answers with triples.
-        triples = cast(
-            ox.QueryTriples,
-            opened.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"),
-        )
-        ordered = sorted(triples, key=str)
-        return cast(bytes, ox.serialize(ordered, format=GRAPH_FORMATS[fmt]))
-    raise ValueError(f"unknown export format {fmt!r}")
+        return cast(bytes, ox.serialize(quads, format=native))
+    # A CONSTRUCT query always answers with triples.
+    triples = cast(
+        ox.QueryTriples, opened.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    )
+    return cast(bytes, ox.serialize(sorted(triples, key=str), format=native))

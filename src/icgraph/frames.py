@@ -12,12 +12,12 @@ hold; each is one SPARQL query, kept next to the function that runs it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
 from .config import Settings, get_settings
-from .query import QueryResult, execute
+from .query import Answer, QueryResult, request_for, run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,10 +81,13 @@ def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
     return term.value
 
 
-def to_frame(result: QueryResult) -> pd.DataFrame:
-    """A SELECT result as a ``DataFrame``: one column per variable, in the query's order."""
+def to_frame(result: QueryResult | Answer) -> pd.DataFrame:
+    """A SELECT answer as a ``DataFrame``: one column per variable, in the query's order."""
     import pandas as pd
 
+    if isinstance(result, Answer):
+        native = cast(ox.QueryResultsFormat, result.format.native)
+        result = ox.parse_query_results(result.body, format=native)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("to_frame() needs a SELECT result")
     names = [variable.value for variable in result.variables]
@@ -105,11 +108,12 @@ def query_frame(
 ) -> pd.DataFrame:
     """Run a SPARQL SELECT on the store (the project's prefixes predeclared) as a table.
 
-    Keyword arguments bind variables, as the catalogue's ``# param:`` lines do.
+    Keyword arguments bind projected variables (SEP-0007 substitutions).
     """
+    settings = settings if settings is not None else get_settings()
     opened = store if store is not None else open_store(settings)
     values = {name: _term(value) for name, value in params.items()}
-    return to_frame(execute(opened, query, values=values))
+    return to_frame(run(opened, request_for(query, base_iri=settings.base_iri, bindings=values)))
 
 
 def catalogue_frame(
@@ -122,20 +126,13 @@ def catalogue_frame(
     error, so a typo does not silently return the unnarrowed answer.
     """
     from .catalogue import get_query
-    from .errors import InputError
 
     settings = settings if settings is not None else get_settings()
     entry = get_query(settings.queries_dir, name)
-    known = {p.name for p in entry.parameters}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise InputError(
-            f"{name} has no parameter {', '.join(unknown)} (it has: {', '.join(sorted(known)) or 'none'})",
-            source=entry.path,
-        )
+    bindings = entry.bindings((key, str(value)) for key, value in params.items())
     opened = store if store is not None else open_store(settings)
-    values = {key: _term(value) for key, value in params.items()}
-    return to_frame(execute(opened, entry.text, source=entry.path, values=values))
+    request = request_for(entry.text, base_iri=settings.base_iri, bindings=bindings)
+    return to_frame(run(opened, request, source=entry.path))
 
 
 def catalogue_table(settings: Settings | None = None) -> pd.DataFrame:
@@ -194,7 +191,7 @@ ORDER BY ?alpha2 ?label ?facet ?ordinal
 
 #: Every concept of a scheme, in the report's order.
 SCHEME_CONCEPTS = """
-SELECT DISTINCT ?concept ?label ?ordinal WHERE {
+SELECT DISTINCT ?scheme ?concept ?label ?ordinal WHERE {
   ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
   OPTIONAL { ?concept icg:ordinal ?ordinal }
 }

@@ -16,15 +16,11 @@ from rdflib.term import Node
 from .errors import InputError
 from .namespaces import ONTOLOGY_GRAPH, graph_for
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+
+def format_of(path: Path) -> ox.RdfFormat | None:
+    """The RDF format a file's extension names (pyoxigraph knows them; ``.owl`` is RDF/XML)."""
+    suffix = path.suffix.lower().lstrip(".")
+    return ox.RdfFormat.from_extension("rdf" if suffix == "owl" else suffix) if suffix else None
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -55,7 +51,7 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | None = None) -> Graph:
     """Parse one RDF file into an rdflib graph; bad syntax raises InputError with its place."""
-    fmt = fmt or _FORMATS.get(path.suffix.lower())
+    fmt = fmt or format_of(path)
     if fmt is None:
         raise InputError(f"unknown RDF file type {path.suffix!r}", source=path)
     graph = Graph()

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.backends import Backend, QueryRequest, QueryResult
-from api.formats import Kind
+from icgraph.api.app import create_app
+from icgraph.api.backends import Backend, QueryRequest, QueryResult
+from icgraph.api.formats import Kind
 from icgraph.config import Settings
 from icgraph.errors import QueryTimeout
 
@@ -30,11 +30,11 @@ class FakeBackend:
 
     async def query(self, request: QueryRequest) -> QueryResult:
         self.requests.append(request)
-        if "slow" in request.query:
+        if "slow" in request.query.text:
             raise QueryTimeout(f"query timed out after {request.timeout:g} s and was stopped")
-        fmt = request.formats.for_kind(Kind.SOLUTIONS)
+        fmt = request.query.formats.for_kind(Kind.SOLUTIONS)
         assert fmt is not None
-        return QueryResult(b"?x\n1\n", fmt.media_type, Kind.SOLUTIONS, truncated=True)
+        return QueryResult(b"?x\n1\n", fmt, Kind.SOLUTIONS, truncated=True)
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.started and not self.closed}
@@ -55,9 +55,9 @@ def test_fake_backend_serves_the_routes(tmp_path) -> None:  # noqa: ANN001
         assert r.content == b"?x\n1\n"
         assert r.headers["x-sparql-maxrows"] == "7"
         asked = fake.requests[-1]
-        assert asked.timeout == 2 and asked.max_results == 7
-        assert asked.dataset.default_graphs == ("http://g/1",)
-        assert asked.info.form == "SELECT"
+        assert asked.timeout == 2 and asked.query.max_results == 7
+        assert asked.query.default_graphs == ("http://g/1",)
+        assert asked.query.base_iri == settings.base_iri
         timeout = client.get("/sparql", params={"query": "SELECT ?slow {}"})
         assert timeout.status_code == 503
         assert "timed out after 5 s" in timeout.text

@@ -9,6 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+from icgraph.api.app import create_app
+from icgraph.api.backends.base import QueryRequest
+from icgraph.config import Settings
+from icgraph.formats import BY_NAME, Kind
+from icgraph.query import Answer
 
 from .conftest import Listener
 
@@ -87,11 +94,37 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         assert again.status_code == 200
 
 
-def test_server_limit_caps_the_client_timeout(endpoint: str) -> None:
-    # The server allows 30 s; asking for more does not lift that, and a short query
-    # still answers normally.
-    r = httpx.get(endpoint, params={"query": "ASK {}", "timeout": "9999"}, timeout=30)
-    assert r.status_code == 200
+class RecordingBackend:
+    """Answers every query with an empty result and keeps the requests it was given."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.requests: list[QueryRequest] = []
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def query(self, request: QueryRequest) -> Answer:
+        self.requests.append(request)
+        return Answer(b'{"head":{},"boolean":true}', BY_NAME["json"], Kind.BOOLEAN)
+
+    def health(self) -> dict[str, object]:
+        return {"ok": True}
+
+
+@pytest.mark.parametrize(("asked", "given"), [("9999", 7.0), ("2.5", 2.5), (None, 7.0)])
+def test_server_limit_caps_the_client_timeout(
+    settings: Settings, asked: str | None, given: float
+) -> None:
+    """A client may shorten the server's limit (7 s here) but never lift it."""
+    backend = RecordingBackend()
+    limited = settings.model_copy(update={"query_timeout": 7.0, "result_cache_bytes": 0})
+    params = {"query": "ASK {}"} | ({"timeout": asked} if asked else {})
+    with TestClient(create_app(limited, backend=backend)) as client:
+        assert client.get("/sparql", params=params).status_code == 200
+    assert [r.timeout for r in backend.requests] == [given]
 
 
 def test_service_to_an_unlisted_endpoint_never_connects(

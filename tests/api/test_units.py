@@ -8,11 +8,13 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from api.backends.worker import execute
-from api.errors import ProtocolError, tidy_syntax_message
-from api.formats import Kind, choose, negotiate
-from api.protocol import from_get, from_post
-from api.query_text import inspect_query
+from icgraph.api.errors import ProtocolError, tidy_syntax_message
+from icgraph.api.formats import Kind, choose, negotiate
+from icgraph.api.protocol import from_get, from_post
+from icgraph.errors import QuerySyntaxError
+from icgraph.formats import Choice
+from icgraph.query import Answer, QueryRequest, run
+from icgraph.query_text import inspect_query
 
 # --- content negotiation ---------------------------------------------------------------------
 
@@ -171,18 +173,17 @@ def _run(
     store: ox.Store,
     query: str,
     cap: int,
-    formats=("json", "json", "ntriples"),  # noqa: ANN001
-    union: bool = True,
-) -> tuple:  # noqa: ANN001
-    return execute(store, (query, None, None, union, formats, cap, None), {})
+    fmt: str = "json",
+    **request: object,
+) -> Answer:
+    return run(store, QueryRequest(query, max_results=cap, formats=Choice.named(fmt), **request))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_cap_cuts_solutions_in_every_format(memory_store: ox.Store, fmt: str) -> None:
-    status, kind, name, truncated, body = _run(
-        memory_store, "SELECT ?o { ?s ?p ?o } ORDER BY ?s", 4, (fmt, fmt, None)
-    )
-    assert (status, kind, name, truncated) == ("ok", "solutions", fmt, True)
+    answer = _run(memory_store, "SELECT ?o { ?s ?p ?o } ORDER BY ?s", 4, fmt)
+    assert (answer.kind, answer.format.name, answer.truncated) == ("solutions", fmt, True)
+    body = answer.body
     if fmt == "csv":  # lossy, so pyoxigraph does not parse it back
         rows = list(csv.reader(io.StringIO(body.decode(), newline="")))
         values = [row[0] for row in rows[1:]]
@@ -194,18 +195,27 @@ def test_cap_cuts_solutions_in_every_format(memory_store: ox.Store, fmt: str) ->
 
 
 def test_cap_cuts_triples(memory_store: ox.Store) -> None:
-    reply = _run(memory_store, "CONSTRUCT WHERE { ?s ?p ?o }", 3)
-    assert reply[3] is True
-    assert len(list(ox.parse(reply[4], format=ox.RdfFormat.N_TRIPLES))) == 3
+    answer = _run(memory_store, "CONSTRUCT WHERE { ?s ?p ?o }", 3, "ntriples")
+    assert answer.truncated is True
+    assert len(list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))) == 3
 
 
-def test_default_graph_is_union_only_when_asked(memory_store: ox.Store) -> None:
+def test_default_graph_is_the_union_unless_a_dataset_is_named(memory_store: ox.Store) -> None:
     count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-    assert b'"value":"10"' in _run(memory_store, count, 100)[4]
-    assert b'"value":"0"' in _run(memory_store, count, 100, union=False)[4]
+    assert b'"value":"10"' in _run(memory_store, count, 100).body
+    # FROM names the default graph: only graph 0's five triples.
+    assert (
+        b'"value":"5"' in _run(memory_store, count.replace("{", "FROM <http://g/0> {", 1), 100).body
+    )
+    # The protocol's default-graph-uri overrides the query's FROM.
+    from_0 = count.replace("{", "FROM <http://g/0> {", 1)
+    both = ("http://g/0", "http://g/1")
+    assert b'"value":"10"' in _run(memory_store, from_0, 100, default_graphs=both).body
+    assert b'"value":"0"' in _run(memory_store, count, 100, default_graphs=()).body
 
 
 def test_syntax_error_carries_line_and_column(memory_store: ox.Store) -> None:
-    assert _run(memory_store, "SELECT *\nWHERE { ?s }", 5)[:2] == ("error", "syntax")
+    with pytest.raises(QuerySyntaxError) as caught:
+        _run(memory_store, "SELECT *\nWHERE { ?s }", 5)
     # pyoxigraph 0.5 points just past the token it could not use.
-    assert _run(memory_store, "SELECT *\nWHERE { ?s }", 5)[3:] == (2, 13)
+    assert (caught.value.line, caught.value.column) == (2, 13)
