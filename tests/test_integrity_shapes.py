@@ -107,7 +107,13 @@ CASES = {
         [],
         'id:instrument\\/fi\\/special-state-grant eli:date_document "2016"^^xsd:gYear .',
     ),
-    "period-start": (ISH.PeriodShape, [(PERIOD, DCAT.startDate)], ""),
+    # 2.1: "A number of these strategies conclude in 2020": a period may have an end alone
+    "period-start-or-end": (ISH.PeriodShape, [(PERIOD, DCAT.startDate), (PERIOD, DCAT.endDate)], ""),
+    "period-one-start": (
+        ISH.PeriodShape,
+        [],
+        'id:period\\/2016-2020 dcat:startDate "2015"^^xsd:gYear .',
+    ),
     "amount-currency": (
         ISH.AmountShape,
         [(AMOUNT, icg("currency"))],
@@ -177,3 +183,32 @@ def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: G
     result = validate(conforming, shapes, ontology)
     assert not result.conforms
     assert shape in firing_shapes(result.report, shapes), result.text
+
+
+# (triples to remove as (s, p), Turtle to add): changes the shapes must accept
+CONFORMING_CASES = {
+    # 2.1 Strategies: "A number of these strategies conclude in 2020": an end without a start
+    "period-with-end-only": ([(PERIOD, DCAT.startDate)], ""),
+    # 2.1 San Marino: the UNCRPD belongs to no member state; it is at the international level
+    "international-instrument-without-state": (
+        [],
+        """id:practice\\/funding-streams\\/FI icg:names id:instrument\\/international\\/uncrpd .
+        id:instrument\\/international\\/uncrpd a icg:Legislation ;
+            rdfs:label "United Nations Convention on the Rights of Persons with Disabilities"@en ;
+            icg:atLevel id:level\\/international ; icg:reportedIn id:practice\\/funding-streams\\/FI .
+        id:level\\/international a skos:Concept ; skos:inScheme id:scheme\\/level ;
+            skos:prefLabel "international"@en ; skos:definition "International level."@en .""",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFORMING_CASES))
+def test_conforming_case(case: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+    removals, addition = CONFORMING_CASES[case]
+    for subject, predicate in removals:
+        assert (subject, predicate, None) in conforming, f"fixture lacks {subject} {predicate}"
+        conforming.remove((subject, predicate, None))
+    if addition:
+        conforming.parse(data=PREFIXES + addition, format="turtle")
+    result = validate(conforming, shapes, ontology)
+    assert result.conforms, result.text
