@@ -34,6 +34,8 @@ GROUP = URIRef(ID + "group-of/fi/third-sector")
 AMOUNT = URIRef(ID + "amount/fi/special-state-grant")
 PERIOD = URIRef(ID + "period/2016-2020")
 SECTION = URIRef(ID + "section/2.1/funding-streams")
+MEMBERSHIP = URIRef(ID + "membership/council-of-europe/FI")
+ORG = Namespace("http://www.w3.org/ns/org#")
 
 
 def icg(name: str) -> URIRef:
@@ -108,7 +110,11 @@ CASES = {
         'id:instrument\\/fi\\/special-state-grant eli:date_document "2016"^^xsd:gYear .',
     ),
     # 2.1: "A number of these strategies conclude in 2020": a period may have an end alone
-    "period-start-or-end": (ISH.PeriodShape, [(PERIOD, DCAT.startDate), (PERIOD, DCAT.endDate)], ""),
+    "period-start-or-end": (
+        ISH.PeriodShape,
+        [(PERIOD, DCAT.startDate), (PERIOD, DCAT.endDate)],
+        "",
+    ),
     "period-one-start": (
         ISH.PeriodShape,
         [],
@@ -125,6 +131,40 @@ CASES = {
         'id:amount\\/fi\\/special-state-grant icg:amountValue "half a million" .',
     ),
     "group-kind": (ISH.ActorGroupShape, [(GROUP, icg("memberKind"))], ""),
+    # the store would publish "7"^^xsd:nonNegativeInteger as "7"^^xsd:integer: the data write 7
+    "group-size-plain-integer": (
+        ISH.ActorGroupShape,
+        [],
+        'id:group-of\\/fi\\/third-sector icg:groupSize "7"^^xsd:nonNegativeInteger .',
+    ),
+    "group-size-non-negative": (
+        ISH.ActorGroupShape,
+        [],
+        "id:group-of\\/fi\\/third-sector icg:groupSize -1 .",
+    ),
+    "state-membership": (ISH.MemberStateShape, [(MEMBERSHIP, ORG.member)], ""),
+    "membership-date": (ISH.MembershipShape, [(MEMBERSHIP, DCT.valid)], ""),
+    "membership-typed-date": (
+        ISH.MembershipShape,
+        [(MEMBERSHIP, DCT.valid)],
+        'id:membership\\/council-of-europe\\/FI dct:valid "4 February 2021" .',
+    ),
+    "membership-of-council-of-europe": (
+        ISH.MembershipShape,
+        [(MEMBERSHIP, ORG.organization)],
+        "id:membership\\/council-of-europe\\/FI org:organization id:actor\\/europe\\/european-union .",
+    ),
+    "institution-role-from-role-scheme": (
+        ISH.CodeListValuesShape,
+        [],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy icg:institutionRole id:group\\/migrants .",
+    ),
+    # a meeting's date (footnote 1: "on 21 January 2015") is typed
+    "typed-event-date": (
+        ISH.DatesShape,
+        [],
+        'id:instrument\\/fi\\/special-state-grant dct:date "21 January 2015" .',
+    ),
     "code-list-scheme": (
         ISH.CodeListValuesShape,
         [(GRANT, icg("targets"))],
@@ -187,6 +227,8 @@ def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: G
 
 # (triples to remove as (s, p), Turtle to add): changes the shapes must accept
 CONFORMING_CASES = {
+    # 2.1 Spain: "seven ministries", written as the plain integer the store keeps
+    "group-size-seven": ([], "id:group-of\\/fi\\/third-sector icg:groupSize 7 ."),
     # 2.1 Strategies: "A number of these strategies conclude in 2020": an end without a start
     "period-with-end-only": ([(PERIOD, DCAT.startDate)], ""),
     # 2.1 San Marino: the UNCRPD belongs to no member state; it is at the international level
