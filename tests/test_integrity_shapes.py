@@ -61,7 +61,28 @@ CASES = {
     ),
     "actor-label": (ISH.ActorOrInstrumentShape, [(MINISTRY, RDFS_LABEL)], ""),
     "actor-provenance": (ISH.ActorOrInstrumentShape, [(MINISTRY, icg("reportedIn"))], ""),
-    "actor-level": (ISH.ActorOrInstrumentShape, [(GRANT, icg("atLevel"))], ""),
+    # every instrument has its level (issue 12): the special state grant is national
+    "instrument-level": (ISH.LevelShape, [(GRANT, icg("atLevel"))], ""),
+    "actor-level": (ISH.LevelShape, [(MINISTRY, icg("atLevel"))], ""),
+    "level-from-level-scheme": (
+        ISH.LevelShape,
+        [(MINISTRY, icg("atLevel"))],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy icg:atLevel id:group\\/migrants .",
+    ),
+    # every organisation has exactly one kind: the Ministry of Employment and the Economy
+    "organisation-kind": (ISH.BodyKindShape, [(MINISTRY, ORG.classification)], ""),
+    "organisation-one-kind": (
+        ISH.BodyKindShape,
+        [],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy org:classification id:body-kind\\/agency ."
+        " id:body-kind\\/agency a skos:Concept ; skos:inScheme id:scheme\\/body-kind ;"
+        ' skos:prefLabel "agency"@en ; skos:definition "An agency."@en .',
+    ),
+    "organisation-kind-from-body-kind-scheme": (
+        ISH.BodyKindShape,
+        [(MINISTRY, ORG.classification)],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy org:classification id:group\\/migrants .",
+    ),
     "actor-state-or-european": (ISH.ActorOrInstrumentShape, [(GRANT, icg("inState"))], ""),
     "one-state": (
         ISH.InStateShape,
@@ -207,7 +228,7 @@ def test_every_integrity_shape_has_a_violating_case(shapes: Graph) -> None:
     node_shapes = {
         s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(ISH))
     }
-    helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by actor-level
+    helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by level-from-level-scheme
     assert node_shapes, "no integrity shapes found"
     assert node_shapes - helper_shapes == {case[0] for case in CASES.values()}
 
