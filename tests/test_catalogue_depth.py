@@ -335,6 +335,9 @@ def test_cq20_funding_links_of_section_2_1(graph_store: ox.Store) -> None:
             "instrument/no/statistics-on-situation-of-immigrants",
         ),
     } <= found
+    # European funds granted by the European Union are listed once, in no state.
+    everything = answer(graph_store, "cq20-financing")
+    assert len(everything) == len(found)
     # 2.1 Institutions, Cyprus: the ministry only "sought EU funding": nothing is financed there.
     assert not answer(graph_store, "cq20-financing", state="CY")
 
@@ -471,7 +474,9 @@ def test_cq24_kapacity_partners_take_part_and_none_leads(graph_store: ox.Store) 
 
 
 def test_cq25_what_exists_only_as_an_intention(graph_store: ox.Store) -> None:
-    found = {short(r["thing"]): r for r in answer(graph_store, "cq25-intentions")}
+    listed = answer(graph_store, "cq25-intentions")
+    found = {short(r["thing"]): r for r in listed}
+    assert len(found) == len(listed)  # one row per thing, whatever its state
     expected = {
         # 2.1 Strategies, Spain: "a new Strategy on Inclusion of Migrants is under development".
         "instrument/es/strategy-on-inclusion-of-migrants": "under development",
@@ -506,6 +511,10 @@ def test_cq25_what_exists_only_as_an_intention(graph_store: ox.Store) -> None:
     # inclusive city”": a planned dimension of a policy being prepared, placed in Romania.
     romania = {r["label"]: r for r in found.values() if r.get("alpha2") == "RO"}
     assert "planned" in romania["just and inclusive city"]["statuses"]
+    # Section 1: the report "was finalised to be brought forward to CDADI for consideration": an
+    # intended European meeting, in no state.
+    europe = [r for r in listed if "CDADI" in r["label"]]
+    assert len(europe) == 1 and "alpha2" not in europe[0] and "planned" in europe[0]["statuses"]
     # 2.1 Strategies, Bulgaria: "was adopted by the National Assembly ... is currently being
     # updated": adopted, so not an intention.
     assert "instrument/bg/national-roma-integration-strategy" not in found
