@@ -7,7 +7,8 @@ ontology constrains a literal. What it infers that the data does not already say
 classifications such as ``icg:Institution``, inverse links such as ``icg:names``, the
 superclasses of every asserted type, so that a query for ``org:Organization`` (or
 ``prov:Agent``) also finds a ``cv:PublicOrganisation``, and the superproperties of every
-link between resources, so that a query for ``adms:status`` also finds ``icg:status``.
+link between resources, so that a query for ``org:subOrganizationOf`` also finds
+``icg:clusterOf``.
 """
 
 from __future__ import annotations
