@@ -34,6 +34,8 @@ GROUP = URIRef(ID + "group-of/fi/third-sector")
 AMOUNT = URIRef(ID + "amount/fi/special-state-grant")
 PERIOD = URIRef(ID + "period/2016-2020")
 SECTION = URIRef(ID + "section/2.1/funding-streams")
+MEMBERSHIP = URIRef(ID + "membership/council-of-europe/FI")
+ORG = Namespace("http://www.w3.org/ns/org#")
 
 
 def icg(name: str) -> URIRef:
@@ -59,7 +61,28 @@ CASES = {
     ),
     "actor-label": (ISH.ActorOrInstrumentShape, [(MINISTRY, RDFS_LABEL)], ""),
     "actor-provenance": (ISH.ActorOrInstrumentShape, [(MINISTRY, icg("reportedIn"))], ""),
-    "actor-level": (ISH.ActorOrInstrumentShape, [(GRANT, icg("atLevel"))], ""),
+    # every instrument has its level (issue 12): the special state grant is national
+    "instrument-level": (ISH.LevelShape, [(GRANT, icg("atLevel"))], ""),
+    "actor-level": (ISH.LevelShape, [(MINISTRY, icg("atLevel"))], ""),
+    "level-from-level-scheme": (
+        ISH.LevelShape,
+        [(MINISTRY, icg("atLevel"))],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy icg:atLevel id:group\\/migrants .",
+    ),
+    # every organisation has exactly one kind: the Ministry of Employment and the Economy
+    "organisation-kind": (ISH.BodyKindShape, [(MINISTRY, ORG.classification)], ""),
+    "organisation-one-kind": (
+        ISH.BodyKindShape,
+        [],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy org:classification id:body-kind\\/agency ."
+        " id:body-kind\\/agency a skos:Concept ; skos:inScheme id:scheme\\/body-kind ;"
+        ' skos:prefLabel "agency"@en ; skos:definition "An agency."@en .',
+    ),
+    "organisation-kind-from-body-kind-scheme": (
+        ISH.BodyKindShape,
+        [(MINISTRY, ORG.classification)],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy org:classification id:group\\/migrants .",
+    ),
     "actor-state-or-european": (ISH.ActorOrInstrumentShape, [(GRANT, icg("inState"))], ""),
     "one-state": (
         ISH.InStateShape,
@@ -107,7 +130,17 @@ CASES = {
         [],
         'id:instrument\\/fi\\/special-state-grant eli:date_document "2016"^^xsd:gYear .',
     ),
-    "period-start": (ISH.PeriodShape, [(PERIOD, DCAT.startDate)], ""),
+    # 2.1: "A number of these strategies conclude in 2020": a period may have an end alone
+    "period-start-or-end": (
+        ISH.PeriodShape,
+        [(PERIOD, DCAT.startDate), (PERIOD, DCAT.endDate)],
+        "",
+    ),
+    "period-one-start": (
+        ISH.PeriodShape,
+        [],
+        'id:period\\/2016-2020 dcat:startDate "2015"^^xsd:gYear .',
+    ),
     "amount-currency": (
         ISH.AmountShape,
         [(AMOUNT, icg("currency"))],
@@ -119,6 +152,40 @@ CASES = {
         'id:amount\\/fi\\/special-state-grant icg:amountValue "half a million" .',
     ),
     "group-kind": (ISH.ActorGroupShape, [(GROUP, icg("memberKind"))], ""),
+    # the store would publish "7"^^xsd:nonNegativeInteger as "7"^^xsd:integer: the data write 7
+    "group-size-plain-integer": (
+        ISH.ActorGroupShape,
+        [],
+        'id:group-of\\/fi\\/third-sector icg:groupSize "7"^^xsd:nonNegativeInteger .',
+    ),
+    "group-size-non-negative": (
+        ISH.ActorGroupShape,
+        [],
+        "id:group-of\\/fi\\/third-sector icg:groupSize -1 .",
+    ),
+    "state-membership": (ISH.MemberStateShape, [(MEMBERSHIP, ORG.member)], ""),
+    "membership-date": (ISH.MembershipShape, [(MEMBERSHIP, DCT.valid)], ""),
+    "membership-typed-date": (
+        ISH.MembershipShape,
+        [(MEMBERSHIP, DCT.valid)],
+        'id:membership\\/council-of-europe\\/FI dct:valid "4 February 2021" .',
+    ),
+    "membership-of-council-of-europe": (
+        ISH.MembershipShape,
+        [(MEMBERSHIP, ORG.organization)],
+        "id:membership\\/council-of-europe\\/FI org:organization id:actor\\/europe\\/european-union .",
+    ),
+    "institution-role-from-role-scheme": (
+        ISH.CodeListValuesShape,
+        [],
+        "id:actor\\/fi\\/ministry-of-employment-and-economy icg:institutionRole id:group\\/migrants .",
+    ),
+    # a meeting's date (footnote 1: "on 21 January 2015") is typed
+    "typed-event-date": (
+        ISH.DatesShape,
+        [],
+        'id:instrument\\/fi\\/special-state-grant dct:date "21 January 2015" .',
+    ),
     "code-list-scheme": (
         ISH.CodeListValuesShape,
         [(GRANT, icg("targets"))],
@@ -161,7 +228,7 @@ def test_every_integrity_shape_has_a_violating_case(shapes: Graph) -> None:
     node_shapes = {
         s for s in shapes.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(ISH))
     }
-    helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by actor-level
+    helper_shapes = {ISH.LevelConcept}  # used through sh:node, tested by level-from-level-scheme
     assert node_shapes, "no integrity shapes found"
     assert node_shapes - helper_shapes == {case[0] for case in CASES.values()}
 
@@ -177,3 +244,34 @@ def test_violating_case(case: str, conforming: Graph, shapes: Graph, ontology: G
     result = validate(conforming, shapes, ontology)
     assert not result.conforms
     assert shape in firing_shapes(result.report, shapes), result.text
+
+
+# (triples to remove as (s, p), Turtle to add): changes the shapes must accept
+CONFORMING_CASES = {
+    # 2.1 Spain: "seven ministries", written as the plain integer the store keeps
+    "group-size-seven": ([], "id:group-of\\/fi\\/third-sector icg:groupSize 7 ."),
+    # 2.1 Strategies: "A number of these strategies conclude in 2020": an end without a start
+    "period-with-end-only": ([(PERIOD, DCAT.startDate)], ""),
+    # 2.1 San Marino: the UNCRPD belongs to no member state; it is at the international level
+    "international-instrument-without-state": (
+        [],
+        """id:practice\\/funding-streams\\/FI icg:names id:instrument\\/international\\/uncrpd .
+        id:instrument\\/international\\/uncrpd a icg:Legislation ;
+            rdfs:label "United Nations Convention on the Rights of Persons with Disabilities"@en ;
+            icg:atLevel id:level\\/international ; icg:reportedIn id:practice\\/funding-streams\\/FI .
+        id:level\\/international a skos:Concept ; skos:inScheme id:scheme\\/level ;
+            skos:prefLabel "international"@en ; skos:definition "International level."@en .""",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFORMING_CASES))
+def test_conforming_case(case: str, conforming: Graph, shapes: Graph, ontology: Graph) -> None:
+    removals, addition = CONFORMING_CASES[case]
+    for subject, predicate in removals:
+        assert (subject, predicate, None) in conforming, f"fixture lacks {subject} {predicate}"
+        conforming.remove((subject, predicate, None))
+    if addition:
+        conforming.parse(data=PREFIXES + addition, format="turtle")
+    result = validate(conforming, shapes, ontology)
+    assert result.conforms, result.text

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.namespace import OWL, RDF, RDFS, SH, VANN, VOID, XSD, DefinedNamespace
+from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, VANN, VOID, XSD, DefinedNamespace
 
 from icgraph.build import BuildResult
 from icgraph.config import Settings
@@ -51,6 +51,7 @@ CLOSED: dict[str, type[DefinedNamespace]] = {
     str(VOID): VOID,
     str(VANN): VANN,
     str(SH): SH,
+    str(FOAF): FOAF,  # foaf:name of the ontology's creator, the name pyLODE shows
 }
 #: IRIs under these are instance data or documents, not vocabulary terms.
 NOT_VOCABULARIES = (

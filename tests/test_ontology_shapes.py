@@ -67,3 +67,16 @@ def test_a_new_undocumented_term_is_reported(ontology: Graph, shapes: Graph) -> 
     assert "own term has no skos:definition" in result.text
     assert "own term is not rdfs:isDefinedBy the icgraph ontology" in result.text
     assert "own term has no rdfs:label" not in result.text
+
+
+def test_a_literal_creator_is_reported(ontology: Graph, shapes: Graph) -> None:
+    """dct:creator is an object property (DCTERMS: an agent), so a bare name is refused."""
+    assert (ONT, DCT.creator, None) in ontology
+    ontology.remove((ONT, DCT.creator, None))
+    ontology.add((ONT, DCT.creator, Literal("icgraph developers")))
+    result = validate(ontology, shapes)
+    assert not result.conforms
+    assert (
+        "the ontology's dct:creator must be an agent (IRI or blank node), not a literal"
+        in result.text
+    )

@@ -89,3 +89,35 @@ def test_the_published_store_keeps_inferences_in_their_own_graph(
         )
     )
     assert asserted == []  # institutions are only ever inferred, never asserted
+
+
+def test_only_a_role_of_the_role_scheme_makes_an_institution(sources_union: Graph) -> None:
+    """2.1 Institutions names four roles; a concept of another scheme is no institution role."""
+    graph = Graph()
+    graph += sources_union
+    org_class = URIRef("http://www.w3.org/ns/org#Organization")
+    role = URIRef(ICG + "institutionRole")
+    with_role = URIRef(ID + "actor/xx/body-with-a-role")
+    with_group = URIRef(ID + "actor/xx/body-with-a-target-group")
+    graph.add((with_role, RDF.type, org_class))
+    graph.add((with_role, role, URIRef(ID + "role/expertise-body")))
+    graph.add((with_group, RDF.type, org_class))
+    graph.add((with_group, role, URIRef(ID + "group/roma")))
+    inferred = reason(graph).inferred
+    institution = URIRef(ICG + "Institution")
+    assert (with_role, RDF.type, institution) in inferred
+    assert (with_group, RDF.type, institution) not in inferred
+
+
+def test_superproperties_of_links_are_materialised(sources_union: Graph) -> None:
+    inferred = reason(sources_union).inferred
+    # 2.2 North Macedonia: "one of the seven clusters ... is focused on local government", a
+    # cluster of the Coordinative Body: a sub-organisation, as icg:clusterOf's superproperty says
+    clusters = set(sources_union.subject_objects(URIRef(ICG + "clusterOf")))
+    assert clusters
+    sub_organisation = URIRef("http://www.w3.org/ns/org#subOrganizationOf")
+    assert clusters <= set(inferred.subject_objects(sub_organisation))
+    # every icg:reportedIn is a dct:source (the ontology makes it a subproperty)
+    law = URIRef(ID + "instrument/al/law-96-2017")
+    practice = URIRef(ID + "practice/legal-protection/AL")
+    assert (law, URIRef("http://purl.org/dc/terms/source"), practice) in inferred

@@ -2,6 +2,8 @@
 
 Files are parsed with pyoxigraph, whose errors carry a line and a column, and handed on as
 rdflib graphs for the reasoner and pySHACL. Each data file becomes its own named graph.
+A source literal that the store would publish in another form is refused (see
+``check_round_trip``), so that the endpoint answers exactly what the files say.
 """
 
 from __future__ import annotations
@@ -68,6 +70,55 @@ def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | Non
     return graph
 
 
+_PROBE = ox.NamedNode("urn:icgraph:round-trip")
+
+
+def check_round_trip(graph: Graph, path: Path) -> None:
+    """Refuse a literal of ``graph`` that the store would hold in another form.
+
+    pyoxigraph stores numbers and booleans by value: it writes every integer type
+    (xsd:nonNegativeInteger, xsd:int, ...) back as xsd:integer and every lexical form in its
+    canonical form ("07" as "7"). A source literal it would rewrite makes the endpoint and the
+    dumps answer a literal no file states (icg:groupSize "7"^^xsd:nonNegativeInteger came back as
+    "7"^^xsd:integer), so the build asks for the stored form instead.
+
+    Raises:
+        InputError: naming the file, the line where it can be found, the triple and the form
+            to write.
+    """
+    # sorted, so that of several offending literals the same one is reported every time
+    literals = sorted({o for o in graph.objects() if isinstance(o, Literal)}, key=repr)
+    probes = [(ox.NamedNode(f"urn:icgraph:literal:{i}"), lit) for i, lit in enumerate(literals)]
+    probe = ox.Store()
+    probe.bulk_extend(ox.Quad(node, _PROBE, to_oxigraph(lit)) for node, lit in probes)
+    for node, source in probes:
+        # Compare the term read back: a lookup (``quad in store``) is rewritten the same way.
+        stored = next(probe.quads_for_pattern(node, _PROBE, None)).object
+        if stored == to_oxigraph(source):
+            continue
+        subject, predicate = next(iter(graph.subject_predicates(source)))
+        raise InputError(
+            f"{subject.n3()} {predicate.n3()} {source.n3()}: the store would publish this "
+            f"literal as {stored}; write it in that form (a number as a plain integer or decimal)",
+            source=path,
+            line=_line_of(path, source),
+        )
+
+
+def _line_of(path: Path, literal: Literal) -> int | None:
+    # Best effort: the first line holding the literal's quoted lexical form with its datatype's
+    # local name (pyoxigraph reports places for syntax errors only).
+    datatype = str(literal.datatype or "").rsplit("#", 1)[-1]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number, text in enumerate(lines, start=1):
+        if f'"{literal}"' in text and datatype in text:
+            return number
+    return None
+
+
 #: Shape files whose violations stop a build; the others (completeness, recommendations) report.
 GATE_SHAPE_FILES = ("integrity.ttl", "ontology-hygiene.ttl")
 
@@ -103,7 +154,9 @@ def read_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Source
     if not ontology_files:
         raise InputError("no ontology files (*.ttl)", source=ontology_dir)
     for path in ontology_files:
-        ontology += parse_file(path)
+        parsed = parse_file(path)
+        check_round_trip(parsed, path)
+        ontology += parsed
     data_files = turtle_files(data_dir)
     if not data_files:
         raise InputError("no data files (*.ttl)", source=data_dir)
@@ -112,10 +165,12 @@ def read_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Source
     for path in data_files:
         iri = graph_for(path.stem)
         data[iri] = parse_file(path)
+        check_round_trip(data[iri], path)
         files[iri] = path
     shapes, gate = Graph(), Graph()
     for path in turtle_files(shapes_dir):
         parsed = parse_file(path)
+        check_round_trip(parsed, path)
         shapes += parsed
         if path.name in GATE_SHAPE_FILES:
             gate += parsed

@@ -4,9 +4,11 @@ HermiT sees the ontology and the data's skeleton: every triple whose object is a
 object properties, class axioms) but for owl:sameAs links to outside items. Literals are left out because the graph uses datatypes
 outside the OWL 2 datatype map (``xsd:gYear``), which HermiT rejects, and no axiom of the
 ontology constrains a literal. What it infers that the data does not already say is kept:
-classifications such as ``icg:Institution``, inverse links such as ``icg:names``, and the
-superclasses of every asserted type, so that a query for ``org:Organization`` also finds a
-``cv:PublicOrganisation``.
+classifications such as ``icg:Institution``, inverse links such as ``icg:names``, the
+superclasses of every asserted type, so that a query for ``org:Organization`` (or
+``prov:Agent``) also finds a ``cv:PublicOrganisation``, and the superproperties of every
+link between resources, so that a query for ``org:subOrganizationOf`` also finds
+``icg:clusterOf``.
 """
 
 from __future__ import annotations
@@ -48,13 +50,14 @@ def _skeleton(graph: Graph) -> Graph:
     return skeleton
 
 
-def _named_superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+def _named_superclasses(
+    graph: Graph, relation: URIRef = RDFS.subClassOf
+) -> dict[URIRef, set[URIRef]]:
+    # With relation=RDFS.subPropertyOf, the same closure for properties.
     closure: dict[URIRef, set[URIRef]] = {}
-    for cls in set(graph.subjects(RDFS.subClassOf, None)):
+    for cls in set(graph.subjects(relation, None)):
         if isinstance(cls, URIRef):
-            supers = {
-                c for c in graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)
-            }
+            supers = {c for c in graph.transitive_objects(cls, relation) if isinstance(c, URIRef)}
             supers.discard(cls)
             supers.discard(OWL.Thing)
             closure[cls] = supers
@@ -138,4 +141,14 @@ def reason(graph: Graph) -> ReasoningResult:
         for sup in supers.get(t, set()):
             if (s, RDF.type, sup) not in graph:
                 inferred.add((s, RDF.type, sup))
+
+    # Superproperties of every link between resources (HermiT, through owlready2, does not
+    # report them). Links to literals stay out, like the rest of this graph.
+    for prop, sups in _named_superclasses(graph, RDFS.subPropertyOf).items():
+        for s, o in list(graph.subject_objects(prop)) + list(inferred.subject_objects(prop)):
+            if isinstance(s, BNode) or isinstance(o, (BNode, Literal)):
+                continue
+            for sup in sups:
+                if (s, sup, o) not in graph:
+                    inferred.add((s, sup, o))
     return ReasoningResult(inferred=inferred)
