@@ -12,27 +12,26 @@ the last test runs them on a bare store loaded from the N-Quads export, with no 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from icgraph.config import Settings
-from icgraph.export import export_store
-from icgraph.query import execute, rows
+from icgraph.catalogue import load_catalogue, parse_entry
+from icgraph.query import select
 
 from .paths import QUERIES
 
 ID = "https://w3id.org/icgraph/id/"
 DEPTH = sorted(p for p in QUERIES.glob("cq*.rq") if int(p.name[2:4]) >= 16)
 BY_NAME = {p.stem: p for p in DEPTH}
+CATALOGUE = load_catalogue(QUERIES)
 
 
 def answer(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
-    text = BY_NAME[name].read_text(encoding="utf-8")
-    values: dict[str, ox.NamedNode | ox.Literal] = {k: ox.Literal(v) for k, v in params.items()}
-    return rows(execute(store, text, values=values))
+    """The rows a query gives through the one query path, its parameters checked and bound."""
+    entry = CATALOGUE[name]
+    return select(store, entry.text, bindings=entry.bindings(params.items()))
 
 
 def short(iri: str) -> str:
@@ -40,37 +39,6 @@ def short(iri: str) -> str:
 
 
 # --- The header every new query carries -----------------------------------------------------
-
-_PARAM = re.compile(r"^\s{2}(?P<name>[A-Za-z_][A-Za-z0-9_]*):\s*\{(?P<body>.*)\}\s*$")
-
-
-def header(path: Path) -> dict[str, object]:
-    """The ``#+`` decorator lines of a query: summary, description, tags and params."""
-    lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#+"):
-            break
-        lines.append(line[2:].removeprefix(" "))
-    found: dict[str, object] = {"tags": [], "params": {}}
-    section = ""
-    for line in lines:
-        if line.startswith(("summary:", "description:")):
-            key, _, value = line.partition(":")
-            found[key] = value.strip()
-            section = ""
-        elif line.rstrip() in ("tags:", "params:"):
-            section = line.rstrip()[:-1]
-        elif section == "tags" and line.strip().startswith("- "):
-            tags = found["tags"]
-            assert isinstance(tags, list)
-            tags.append(line.strip()[2:])
-        elif section == "params" and (match := _PARAM.match(line)):
-            params = found["params"]
-            assert isinstance(params, dict)
-            params[match["name"]] = match["body"]
-        else:
-            raise AssertionError(f"{path.name}: header line not understood: {line!r}")
-    return found
 
 
 def test_at_least_twelve_new_queries() -> None:
@@ -81,43 +49,22 @@ def test_at_least_twelve_new_queries() -> None:
 
 @pytest.mark.parametrize("path", DEPTH, ids=lambda p: p.stem)
 def test_header_in_the_new_format(path: Path) -> None:
-    found = header(path)
-    summary, description = found.get("summary", ""), found.get("description", "")
-    assert isinstance(summary, str) and summary.endswith("?"), path.name
-    assert isinstance(description, str) and description.endswith("."), path.name
-    assert found["tags"] == [f"CQ{int(path.name[2:4])}"]
+    entry = parse_entry(path)
+    assert entry.title.endswith("?"), path.name
+    assert entry.description.endswith("."), path.name
+    assert list(entry.tags) == [f"CQ{int(path.name[2:4])}"]
     body = path.read_text(encoding="utf-8")
     assert "\\/" not in body, "escaped local names are rejected by some engines; write full IRIs"
-    params = found["params"]
-    assert isinstance(params, dict)
-    for name, spec in params.items():
-        assert 'type: "xsd:string"' in spec and "description:" in spec, (path.name, name)
-        # A parameter may be left unbound: the query must say what happens then.
-        assert f"!BOUND(?{name})" in body, (path.name, name)
+    # A parameter binds a projected variable (SEP-0007 substitution); unbound, the query
+    # answers for every value, which is also what it answers in another engine.
+    select_line = next(line for line in body.splitlines() if line.startswith("SELECT"))
+    for parameter in entry.parameters:
+        assert parameter.description, (path.name, parameter.name)
+        assert f"?{parameter.var} " in select_line + " ", (path.name, parameter.name)
 
 
-@pytest.mark.parametrize("path", DEPTH, ids=lambda p: p.stem)
-def test_runs_on_a_bare_store_from_the_nquads_export(
-    path: Path, bare_store: ox.Store, graph_store: ox.Store
-) -> None:
-    text = path.read_text(encoding="utf-8")
-    # No prefixes given: the query declares its own. The union default graph is how the
-    # endpoint serves the named graphs (one per data file).
-    bare = rows(bare_store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
-    assert bare, f"{path.stem} returned nothing"
-    # The same answer as through the project's own query path (concatenations may be ordered
-    # differently by the two stores, so rows are compared by their first column).
-    served = rows(execute(graph_store, text))
-    first = next(iter(served[0])) if served else ""
-    assert sorted(r.get(first, "") for r in bare) == sorted(r.get(first, "") for r in served)
-
-
-@pytest.fixture(scope="module")
-def bare_store(built: object, settings: Settings) -> ox.Store:
-    """A plain in-memory store holding what ``icgraph export --format nquads`` writes."""
-    bare = ox.Store()
-    bare.load(export_store(settings.store, "nquads"), format=ox.RdfFormat.N_QUADS)
-    return bare
+# Every catalogue query, these included, is run unchanged on a bare store loaded from the
+# N-Quads export in tests/api/test_one_query_path.py.
 
 
 # --- CQ16, CQ17: kinds of body --------------------------------------------------------------
@@ -765,8 +712,8 @@ def test_cq29_one_state_and_cq02_keeps_counting_everything(graph_store: ox.Store
     romania = answer(graph_store, "cq29-strict-framework-matrix", state="RO")
     assert _letters(romania) == {"RO": ""}
     # CQ2 stays as it is: it counts the policy being prepared, so Romania has S there.
-    text = (QUERIES / "cq02-framework-matrix.rq").read_text(encoding="utf-8")
-    loose = rows(execute(graph_store, text, values={"state": ox.Literal("RO")}))
+    matrix = load_catalogue(QUERIES)["cq02-framework-matrix"]
+    loose = select(graph_store, matrix.text, bindings=matrix.bindings([("state", "RO")]))
     assert {short(r["element"]).rsplit("/", 1)[-1] for r in loose if r["present"] == "true"} == {
         "strategies"
     }
