@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
@@ -41,6 +42,13 @@ class CachedBackend:
     async def close(self) -> None:
         await self.inner.close()
 
+    @property
+    def version(self) -> str | None:
+        return self.inner.version
+
+    def dumps(self) -> Path | None:
+        return self.inner.dumps()
+
     def health(self) -> dict[str, Any]:
         return {
             **self.inner.health(),
@@ -54,11 +62,15 @@ class CachedBackend:
 
     @staticmethod
     def key(request: QueryRequest) -> _Key:
-        # The library's request holds everything that shapes the bytes.
+        # The library's request holds everything else that shapes the bytes.
         return (request.query,)
 
+    def _key(self, request: QueryRequest) -> _Key:
+        # A new store version makes every cached answer stale: the version is in the key.
+        return (self.inner.version, *self.key(request))
+
     async def query(self, request: QueryRequest) -> QueryResult:
-        key = self.key(request)
+        key = self._key(request)
         cached = self._entries.get(key)
         if cached is not None:
             self._entries.move_to_end(key)

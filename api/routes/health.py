@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import os
+
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from icgraph.api.deps import BackendDep
@@ -11,8 +13,14 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-async def health(backend: BackendDep) -> JSONResponse:
-    """Report whether the query backend can answer (200) or not (503)."""
-    report = {"backend": backend.name, **backend.health()}
-    report["status"] = "ok" if report.get("ok") else "unavailable"
+async def health(request: Request, backend: BackendDep) -> JSONResponse:
+    """Whether the backend can answer: 200 "ok" or "degraded" (a child being replaced), 503 not."""
+    report = {"backend": backend.name, "server_pid": os.getpid(), **backend.health()}
+    pool = getattr(request.app.state, "validation_pool", None)
+    if pool is not None:
+        report["validation"] = pool.health()
+    if not report.get("ok"):
+        report["status"] = "unavailable"
+    else:
+        report.setdefault("status", "ok")
     return JSONResponse(report, status_code=200 if report.get("ok") else 503)

@@ -31,7 +31,7 @@ from icgraph import store as store_module
 from icgraph.api.deps import SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.formats import best_offer
-from icgraph.api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
+from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.load import parse_file
@@ -197,13 +197,6 @@ def validate_and_render(body: bytes, media_type: str, settings: Settings, fmt: s
     return Outcome(body=report_module.render(card, fmt))
 
 
-def _gate(request: Request, settings: Settings) -> asyncio.Semaphore:
-    state = request.app.state
-    if not hasattr(state, "validation_slots"):
-        state.validation_slots = asyncio.Semaphore(settings.query_workers)
-    return state.validation_slots  # type: ignore[no-any-return]
-
-
 @router.post(
     "/validate",
     summary="Validate your RDF with the ontology, code lists and shapes",
@@ -230,25 +223,21 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
     limit = settings.validation_timeout
+    pool: KillablePool = request.app.state.validation_pool
     try:
-        async with asyncio.timeout(limit):
-            async with _gate(request, settings):
-                outcome = await asyncio.to_thread(
-                    run_isolated,
-                    validate_and_render,
-                    bytes(body),
-                    rdf_format,
-                    settings,
-                    fmt,
-                    timeout=limit,
-                )
+        # The wait for a free child counts against the limit too; a cancelled request (its
+        # client gone, or the limit passed) has its child killed by the pool.
+        outcome = await asyncio.wait_for(
+            pool.run(validate_and_render, bytes(body), rdf_format, settings, fmt, timeout=limit),
+            limit,
+        )
     except (TimeoutError, TimeLimitExceeded):
         raise ValidationTimeout(
             f"Validation timeout: validating the data sent took more than {limit:g} s and was "
             "stopped; send less data, or fewer icg:MemberState nodes"
         ) from None
     except WorkerDied as error:
-        raise ValidationTimeout(f"Validation failed in its worker process: {error}") from None
+        raise ValidationTimeout(f"Validation stopped: {error}") from None
     if outcome.error is not None:
         where = ""
         if outcome.line is not None:
