@@ -20,26 +20,24 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from api.backends.base import Backend, QueryRequest
 from api.deps import BackendDep, SettingsDep
 from api.formats import BY_NAME, Choice
 from api.query_text import inspect_query
+from api.templating import TEMPLATES
 from icgraph import report
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
-from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
+from icgraph.namespaces import ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
 from icgraph.query import bind_values
 
 router = APIRouter(tags=["pages"])
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 
 #: Label searches return at most this many matches.
 SEARCH_LIMIT = 200
@@ -86,13 +84,6 @@ def _string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def href(iri: str) -> str:
-    """Where a page links an IRI: its page on this server when the graph mints it."""
-    if iri.startswith(BASE):
-        return "/" + iri[len(BASE) :]
-    return iri
-
-
 def curie(iri: str) -> str:
     """``icg:Institution`` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in PREFIXES.items():
@@ -107,10 +98,6 @@ class Link:
 
     iri: str
     label: str
-
-    @property
-    def href(self) -> str:
-        return href(self.iri)
 
 
 def _int(value: str | None) -> int:
@@ -470,7 +457,6 @@ async def search(
         results = [
             {
                 "iri": r["node"],
-                "href": href(r["node"]),
                 "label": r["label"],
                 "kind": _kind(r["node"]),
                 "property": r["property"],

@@ -15,22 +15,21 @@ page (HTML) or a 404 sentence (machines); a format nobody can produce is a 406.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from fastapi.templating import Jinja2Templates
 
 from api import linked_data as ld
 from api.deps import BackendDep, SettingsDep
+from api.templating import TEMPLATES as templates
 from icgraph import ontology_docs
 from icgraph.config import Settings
 
 router = APIRouter(tags=["linked data"])
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 
 _OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 _RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -125,9 +124,8 @@ async def resource(
 
 
 def _sparql_link(ref: str) -> str:
-    from urllib.parse import quote
-
-    return "/sparql?query=" + quote(f"DESCRIBE {ref}") + "&format=turtle"
+    """The endpoint URL that runs this document's own CONSTRUCT (the page links it)."""
+    return "/sparql?" + urlencode({"query": ld.description_query(ref), "format": "turtle"})
 
 
 _OX_FORMATS = {
