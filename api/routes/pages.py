@@ -33,7 +33,7 @@ from api.templating import TEMPLATES
 from icgraph import report
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
-from icgraph.namespaces import ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
+from icgraph.namespaces import ID, INFERRED_GRAPH, PREFIXES, VALIDATION_GRAPH
 from icgraph.query import bind_values
 
 router = APIRouter(tags=["pages"])
@@ -109,18 +109,17 @@ def _int(value: str | None) -> int:
 
 # --- Home ---------------------------------------------------------------------------------------
 
-_FIGURES = f"""
-SELECT ?states ?practices ?actors ?instruments ?triples WHERE {{
-  {{ SELECT (COUNT(DISTINCT ?s) AS ?states) WHERE {{ ?s a icg:MemberState }} }}
-  {{ SELECT (COUNT(DISTINCT ?p) AS ?practices) WHERE {{ ?p a icg:PracticeOfInterest }} }}
-  {{ SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE {{
-       {{ ?a a/rdfs:subClassOf* org:Organization }}
-       UNION {{ ?a a/rdfs:subClassOf* org:OrganizationalCollaboration }}
-       UNION {{ ?a a/rdfs:subClassOf* icg:ActorGroup }} }} }}
-  {{ SELECT (COUNT(DISTINCT ?i) AS ?instruments) WHERE {{ ?i a/rdfs:subClassOf* icg:Instrument }} }}
-  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ SELECT DISTINCT ?x ?y ?z WHERE {{
-       GRAPH ?g {{ ?x ?y ?z }} FILTER (?g != {_iri(str(METADATA_GRAPH))}) }} }} }}
-}}"""
+_FIGURES = """
+SELECT ?states ?practices ?actors ?instruments ?triples WHERE {
+  { SELECT (COUNT(DISTINCT ?s) AS ?states) WHERE { ?s a icg:MemberState } }
+  { SELECT (COUNT(DISTINCT ?p) AS ?practices) WHERE { ?p a icg:PracticeOfInterest } }
+  { SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE {
+       { ?a a/rdfs:subClassOf* org:Organization }
+       UNION { ?a a/rdfs:subClassOf* org:OrganizationalCollaboration }
+       UNION { ?a a/rdfs:subClassOf* icg:ActorGroup } } }
+  { SELECT (COUNT(DISTINCT ?i) AS ?instruments) WHERE { ?i a/rdfs:subClassOf* icg:Instrument } }
+  { SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?x ?y ?z WHERE { ?x ?y ?z } } }
+}"""
 
 # Per state: its practices and how many framework elements the completeness shapes found.
 _STATES = f"""
