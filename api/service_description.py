@@ -95,7 +95,7 @@ async def statistics(backend: Backend, timeout: float) -> Statistics | None:
         return None
 
 
-def _counts(graph: Graph, node: BNode, counts: dict[str, int]) -> None:
+def _counts(graph: Graph, node: BNode | URIRef, counts: dict[str, int]) -> None:
     for key, value in counts.items():
         graph.add((node, _VOID_TERMS[key], Literal(value, datatype=XSD.integer)))
 

@@ -29,6 +29,7 @@ from api.backends.base import Backend, QueryRequest
 from api.deps import BackendDep, SettingsDep
 from api.formats import BY_NAME, Choice
 from api.query_text import inspect_query
+from api.routes.figures import figure_ref
 from api.templating import TEMPLATES
 from icgraph import report
 from icgraph.catalogue import CatalogueQuery
@@ -161,7 +162,12 @@ async def home(request: Request, settings: SettingsDep, backend: BackendDep) -> 
     return TEMPLATES.TemplateResponse(
         request,
         "home.html.j2",
-        {"figures": figures, "states": states, "element_count": len(report.ELEMENTS)},
+        {
+            "figures": figures,
+            "states": states,
+            "element_count": len(report.ELEMENTS),
+            "heatmap": await figure_ref(request, "framework-completeness"),
+        },
     )
 
 
@@ -390,6 +396,7 @@ async def state_page(
         (Link(r["recommendation"], r["label"]) for r in gap_rows),
         key=lambda link: (_int(link.iri.rsplit("/", 1)[-1]), link.iri),
     )
+    multilevel = [p for p in practices if p.channel is not None]
     return TEMPLATES.TemplateResponse(
         request,
         "state.html.j2",
@@ -402,9 +409,12 @@ async def state_page(
             "cells": cells,
             "instruments": instruments,
             "actors": actors,
-            "multilevel": [p for p in practices if p.channel is not None],
+            "multilevel": multilevel,
             "practices": practices,
             "gaps": gaps,
+            "instruments_chart": await figure_ref(request, "instruments-matrix", info["code"]),
+            "network": await figure_ref(request, "multilevel-network", info["code"]),
+            "channels": await figure_ref(request, "impetus-channels") if multilevel else None,
         },
     )
 

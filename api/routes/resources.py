@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from api import linked_data as ld
 from api.deps import BackendDep, SettingsDep
+from api.routes.figures import FigureRef, figure_ref
 from api.templating import TEMPLATES as templates
 from icgraph import ontology_docs
 from icgraph.config import Settings
@@ -109,6 +110,7 @@ async def resource(
                 "page": page,
                 "alternates": ld.alternates(document_path, "html"),
                 "sparql": _sparql_link(ref),
+                "charts": await _charts(request, stem),
             },
             headers=_headers(want, document_path),
         )
@@ -121,6 +123,21 @@ async def resource(
     return Response(
         result.body, media_type=want.rdf.media_type, headers=_headers(want, document_path)
     )
+
+
+#: The figures shown on the pages of section 2.2 (multilevel engagement) and its channels.
+_MULTILEVEL_PAGES = ("section/2.2", "channel/", "scheme/channel")
+
+
+async def _charts(request: Request, stem: str) -> list[FigureRef]:
+    """The figures a resource page shows: the multilevel ones on the section 2.2 pages."""
+    names: list[str] = []
+    if stem == "section/2.2":
+        names = ["impetus-channels", "multilevel-network"]
+    elif stem.startswith(_MULTILEVEL_PAGES):
+        names = ["impetus-channels"]
+    refs = [await figure_ref(request, name) for name in names]
+    return [ref for ref in refs if ref is not None]
 
 
 def _sparql_link(ref: str) -> str:
