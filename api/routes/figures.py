@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SettingsDep
 from api.routes.validation import current_scorecard
 from icgraph import figure_set, figures
+from icgraph import store as store_module
 from icgraph.config import Settings
 
 router = APIRouter(tags=["figures"])
@@ -98,6 +99,8 @@ def figure_url(name: str, state: str | None = None) -> str:
 async def figure_ref(request: Request, name: str, state: str | None = None) -> FigureRef | None:
     """The figure for a page, or None when there is nothing to draw (the page then shows none)."""
     settings: Settings = request.app.state.settings
+    if not store_module.exists(settings.store):  # figures are drawn from the local store
+        return None
     text = await run_in_threadpool(_caption, request, settings, name, state)
     if text is None:
         return None
