@@ -19,11 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.backends.base import Backend, QueryRequest, QueryResult
-from api.errors import ProtocolError
-from api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
-from api.query_text import inspect_query
-from api.resource_kinds import kind_of
+from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.api.errors import ProtocolError
+from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
+from icgraph.query_text import inspect_query
+from icgraph.api.resource_kinds import kind_of
 from icgraph.namespaces import PREFIXES
 
 #: File extensions a document IRI may end with, and the format each one selects.
@@ -254,7 +254,7 @@ class ResourceView:
 class Linker:
     """Turns SPARQL JSON terms into page terms with short names (``icg:Institution``).
 
-    Where a link to a term goes is the page's business (:mod:`api.links`).
+    Where a link to a term goes is the page's business (:mod:`icgraph.api.links`).
     """
 
     def __init__(self, base_iri: str) -> None:

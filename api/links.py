@@ -8,7 +8,7 @@ served from the base IRI's own host keeps the canonical IRIs. Only HTML is rewri
 bodies always carry the canonical IRIs (see ``docs/linked-data.md``).
 
 The pages' templates call it as the ``href`` filter (``{{ iri | href }}``, installed by
-:mod:`api.templating`); the SPARQL editor gets the same rule as JSON (``SiteLinks.as_json``)
+:mod:`icgraph.api.templating`); the SPARQL editor gets the same rule as JSON (``SiteLinks.as_json``)
 and applies it to the links of its result table.
 """
 

@@ -1,7 +1,7 @@
 """The one Jinja environment of the web pages, with the filters every template may use.
 
 ``{{ iri | href }}`` is where a link to ``iri`` points on the page being rendered
-(:mod:`api.links`): the server's own path for the graph's IRIs when the request came to
+(:mod:`icgraph.api.links`): the server's own path for the graph's IRIs when the request came to
 another host than the base IRI's, the IRI itself otherwise. It reads the request from the
 template context, which ``TemplateResponse`` always fills.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
-from api.links import for_request
+from icgraph.api.links import for_request
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 

@@ -25,12 +25,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.backends.base import Backend, QueryRequest
-from api.deps import BackendDep, SettingsDep
-from api.formats import BY_NAME, Choice
-from api.query_text import inspect_query
-from api.routes.figures import figure_ref
-from api.templating import TEMPLATES
+from icgraph.api.backends.base import Backend, QueryRequest
+from icgraph.api.deps import BackendDep, SettingsDep
+from icgraph.api.formats import BY_NAME, Choice
+from icgraph.query_text import inspect_query
+from icgraph.api.routes.figures import figure_ref
+from icgraph.api.templating import TEMPLATES
 from icgraph import report
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings

@@ -27,12 +27,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api import validation_page
-from api.deps import SettingsDep
-from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
-from api.formats import best_offer
-from api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
-from api.templating import TEMPLATES
+from icgraph.api import validation_page
+from icgraph.api.deps import SettingsDep
+from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
+from icgraph.api.formats import best_offer
+from icgraph.api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
+from icgraph.api.templating import TEMPLATES
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.config import Settings
@@ -161,7 +161,7 @@ async def get_validation(request: Request, settings: SettingsDep) -> Response:
 
 async def _page(request: Request, card: report_module.Scorecard) -> Response:
     """The report as a page of the site (the standalone scorecard.html is the CLI's file)."""
-    from api.routes.figures import figure_ref  # the figures read this module's scorecard
+    from icgraph.api.routes.figures import figure_ref  # the figures read this module's scorecard
 
     return TEMPLATES.TemplateResponse(
         request,
