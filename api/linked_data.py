@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
 from icgraph.api.errors import ProtocolError
 from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
+from icgraph.api.resource_kinds import kind_of
 from icgraph.namespaces import PREFIXES
 from icgraph.query import QueryRequest as Query
 
@@ -157,12 +158,19 @@ async def ask(backend: Backend, text: str, timeout: float) -> bool:
 
 
 def description_query(ref: str) -> str:
-    """The symmetric concise bounded description of one resource, one blank-node level deep."""
-    return f"""CONSTRUCT {{ {ref} ?p ?o . ?o ?op ?oo . ?s ?q {ref} . ?s ?sp ?so }}
+    """The symmetric concise bounded description of one resource, one blank-node level deep.
+
+    One distinct triple per solution, so no serialisation repeats a triple (a triple reached
+    by two paths, or stated in two named graphs, is still written once).
+    """
+    return f"""CONSTRUCT {{ ?s ?p ?o }}
 WHERE {{
-  {{ {ref} ?p ?o OPTIONAL {{ FILTER(isBlank(?o)) ?o ?op ?oo }} }}
-  UNION
-  {{ ?s ?q {ref} OPTIONAL {{ FILTER(isBlank(?s)) ?s ?sp ?so }} }}
+  {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+    {{ {ref} ?p ?o BIND ({ref} AS ?s) }}
+    UNION {{ {ref} ?via ?s FILTER (isBlank(?s)) ?s ?p ?o }}
+    UNION {{ ?s ?p {ref} BIND ({ref} AS ?o) }}
+    UNION {{ ?s ?via {ref} FILTER (isBlank(?s)) ?s ?p ?o }}
+  }} }}
 }}"""
 
 
@@ -189,12 +197,11 @@ def _labelled(node: str, var: str) -> tuple[str, str]:
 
 @dataclass
 class Term:
-    """An RDF term ready for a page: its value, a label, and where a link should go."""
+    """An RDF term ready for a page: its value and a label (templates link it with ``| href``)."""
 
     value: str
     kind: str  # "uri", "bnode" or "literal"
     label: str = ""
-    href: str | None = None
     language: str = ""
     datatype: str = ""
 
@@ -226,8 +233,12 @@ class ResourceView:
     types: list[Term] = field(default_factory=list)
     facts: OrderedDict[str, tuple[Term, list[Term]]] = field(default_factory=OrderedDict)
     incoming: OrderedDict[str, tuple[Term, list[Term]]] = field(default_factory=OrderedDict)
-    levels: list[Term] = field(default_factory=list)
-    states: list[Term] = field(default_factory=list)
+    #: The kind of resource (``resource_kinds.KINDS``) and its summary fields, in order:
+    #: ``(key, label, values)``; a required field with no value has an empty list.
+    kind: str = ""
+    summary: list[tuple[str, str, list[Term]]] = field(default_factory=list)
+    #: ``/states/ES`` for a member state: the page with its scorecard and instruments.
+    state_page: str = ""
     quote: str = ""
     sections: list[Term] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
@@ -235,17 +246,14 @@ class ResourceView:
 
 
 class Linker:
-    """Turns IRIs into local links and short names: ``.../id/x`` -> ``/id/x`` on this server."""
+    """Turns SPARQL JSON terms into page terms with short names (``icg:Institution``).
+
+    Where a link to a term goes is the page's business (:mod:`icgraph.api.links`).
+    """
 
     def __init__(self, base_iri: str) -> None:
         self.base = base_iri
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
-    def href(self, iri: str) -> str:
-        for local in ("id/", "ontology", "graph/", "dataset", "catalog", "dumps/", "sparql"):
-            if iri.startswith(self.base + local):
-                return "/" + iri[len(self.base) :]
-        return iri
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in self.prefixes:
@@ -260,16 +268,13 @@ class Linker:
             kind = "literal"
         value = binding["value"]
         if kind == "uri":
-            return Term(
-                value, "uri", label["value"] if label else self.curie(value), self.href(value)
-            )
+            return Term(value, "uri", label["value"] if label else self.curie(value))
         if kind == "bnode":
             return Term(value, "bnode", label["value"] if label else "(unnamed node)")
         return Term(
             value,
             "literal",
             "",
-            None,
             binding.get("xml:lang", ""),
             self.curie(binding.get("datatype", "")) if binding.get("datatype") else "",
         )
@@ -302,8 +307,7 @@ _PASSAGES = """SELECT DISTINCT ?passage ?quote ?ordinal ?state ?section ?number 
 }} ORDER BY ?ordinal ?passage"""
 
 INCOMING_LIMIT = 500
-_LEVEL = "https://w3id.org/icgraph/ontology#atLevel"
-_STATE = "https://w3id.org/icgraph/ontology#inState"
+_ALPHA2 = "https://w3id.org/icgraph/ontology#alpha2Code"
 _QUOTE = "https://w3id.org/icgraph/ontology#quote"
 _SECTIONS = (
     "https://w3id.org/icgraph/ontology#inSection",
@@ -359,15 +363,12 @@ async def view(backend: Backend, iri: str, linker: Linker, timeout: float) -> Re
             entry[1].append(o_term)
         if predicate == _TYPE:
             page.types.append(o_term)
-        elif predicate == _LEVEL:
-            page.levels.append(o_term)
-        elif predicate == _STATE:
-            page.states.append(o_term)
         elif predicate == _QUOTE and not page.quote:
             page.quote = o_term.value
         elif predicate in _SECTIONS:
             page.sections.append(o_term)
     page.label = next((labels[p] for p in _LABELS if p in labels), "") or linker.curie(iri)
+    _summarise(page)
     page.incoming_truncated = len(incoming) > INCOMING_LIMIT
     for row in incoming[:INCOMING_LIMIT]:
         predicate = row["p"]["value"]
@@ -398,6 +399,20 @@ async def view(backend: Backend, iri: str, linker: Linker, timeout: float) -> Re
             )
         )
     return page
+
+
+def _summarise(page: ResourceView) -> None:
+    """Fill the page's kind and the summary fields that fit it."""
+    kind = kind_of({t.value for t in page.types})
+    if kind is None:
+        return
+    page.kind = kind.name
+    for fld in kind.fields:
+        values = [t for p in fld.predicates if p in page.facts for t in page.facts[p][1]]
+        if values or fld.required:
+            page.summary.append((fld.key, fld.label, values))
+    if kind.name == "member state" and _ALPHA2 in page.facts:
+        page.state_page = "/states/" + page.facts[_ALPHA2][1][0].value
 
 
 def alternates(path: str, current: str | None = None) -> list[tuple[str, str, str]]:

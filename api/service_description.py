@@ -2,6 +2,13 @@
 
 A GET on the endpoint with no query returns it. The statistics are computed once, through
 the backend itself with ordinary queries, so any backend gets them for free.
+
+It names things as VoID and DCAT (``icgraph.metadata``) do, so the three agree: the
+endpoint is ``<base>sparql``, the dumps are ``<base>dumps/<file>``, the VoID and DCAT
+documents ``<base>void`` and ``<base>catalog``, and the default dataset is the dataset
+itself, ``<base>id/dataset/icgraph``. When the description is fetched from another address
+(a local or mirror server), that address is a second ``sd:endpoint`` of the same service,
+so a client knows both where it is and what the canonical endpoint is.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from icgraph.api.backends.base import Backend, QueryRequest
 from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format
 from icgraph.dumps import FORMATS as DUMP_FORMATS
 from icgraph.query import QueryRequest as Query
+from icgraph.namespaces import BASE
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +88,16 @@ async def statistics(backend: Backend, timeout: float) -> Statistics | None:
         return None
 
 
-def _counts(graph: Graph, node: BNode, counts: dict[str, int]) -> None:
+def _counts(graph: Graph, node: BNode | URIRef, counts: dict[str, int]) -> None:
     for key, value in counts.items():
         graph.add((node, _VOID_TERMS[key], Literal(value, datatype=XSD.integer)))
 
 
-def describe(endpoint: str, stats: Statistics | None, federated: bool) -> Graph:
-    """The service description graph for an endpoint URL."""
+def describe(
+    endpoint: str, stats: Statistics | None, federated: bool, base_iri: str = BASE
+) -> Graph:
+    """The service description graph, fetched from the endpoint URL ``endpoint``."""
+    canonical = base_iri + "sparql"
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -94,7 +105,9 @@ def describe(endpoint: str, stats: Statistics | None, federated: bool) -> Graph:
     g.bind("formats", "http://www.w3.org/ns/formats/")
     service = BNode()
     g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, SD.endpoint, URIRef(canonical)))
+    if endpoint != canonical:
+        g.add((service, SD.endpoint, URIRef(endpoint)))
     g.add((service, DCTERMS.title, Literal("icgraph SPARQL endpoint", lang="en")))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
@@ -103,17 +116,16 @@ def describe(endpoint: str, stats: Statistics | None, federated: bool) -> Graph:
     g.add((service, SD.defaultEntailmentRegime, ENT.Simple))
     for fmt in FORMATS:
         g.add((service, SD.resultFormat, URIRef(fmt.iri)))
-    dataset = BNode()
+    dataset = URIRef(base_iri + "id/dataset/icgraph")  # icgraph.metadata.dataset_iri
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
-    # Where the dataset's VoID, DCAT catalogue and dumps are, on this same server.
-    site = endpoint.rstrip("/").removesuffix("/sparql")
-    for document in ("/void", "/catalog"):
-        g.add((dataset, RDFS.seeAlso, URIRef(site + document)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(canonical)))
+    # The dataset's VoID, DCAT catalogue and dumps, by the IRIs VoID and DCAT give them.
+    for document in ("void", "catalog"):
+        g.add((dataset, RDFS.seeAlso, URIRef(base_iri + document)))
     for dump in DUMP_FORMATS:
-        g.add((dataset, VOID.dataDump, URIRef(f"{site}/dumps/{dump.name}")))
+        g.add((dataset, VOID.dataDump, URIRef(f"{base_iri}dumps/{dump.name}")))
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))

@@ -20,13 +20,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
+from icgraph.api.routes.figures import figure_ref
+from icgraph.api.templating import TEMPLATES
 from icgraph import report
 from icgraph.api.answers import run_query
 from icgraph.api.backends.base import Backend
@@ -34,12 +34,11 @@ from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph.api.formats import BY_NAME, Choice
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
-from icgraph.namespaces import BASE, ID, INFERRED_GRAPH, METADATA_GRAPH, PREFIXES, VALIDATION_GRAPH
+from icgraph.namespaces import ID, INFERRED_GRAPH, PREFIXES, VALIDATION_GRAPH
 from icgraph.query import Term
 
 router = APIRouter(tags=["pages"])
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 
 #: Label searches return at most this many matches.
 SEARCH_LIMIT = 200
@@ -83,13 +82,6 @@ def _string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def href(iri: str) -> str:
-    """Where a page links an IRI: its page on this server when the graph mints it."""
-    if iri.startswith(BASE):
-        return "/" + iri[len(BASE) :]
-    return iri
-
-
 def curie(iri: str) -> str:
     """``icg:Institution`` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in PREFIXES.items():
@@ -105,10 +97,6 @@ class Link:
     iri: str
     label: str
 
-    @property
-    def href(self) -> str:
-        return href(self.iri)
-
 
 def _int(value: str | None) -> int:
     try:
@@ -119,18 +107,17 @@ def _int(value: str | None) -> int:
 
 # --- Home ---------------------------------------------------------------------------------------
 
-_FIGURES = f"""
-SELECT ?states ?practices ?actors ?instruments ?triples WHERE {{
-  {{ SELECT (COUNT(DISTINCT ?s) AS ?states) WHERE {{ ?s a icg:MemberState }} }}
-  {{ SELECT (COUNT(DISTINCT ?p) AS ?practices) WHERE {{ ?p a icg:PracticeOfInterest }} }}
-  {{ SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE {{
-       {{ ?a a/rdfs:subClassOf* org:Organization }}
-       UNION {{ ?a a/rdfs:subClassOf* org:OrganizationalCollaboration }}
-       UNION {{ ?a a/rdfs:subClassOf* icg:ActorGroup }} }} }}
-  {{ SELECT (COUNT(DISTINCT ?i) AS ?instruments) WHERE {{ ?i a/rdfs:subClassOf* icg:Instrument }} }}
-  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ SELECT DISTINCT ?x ?y ?z WHERE {{
-       GRAPH ?g {{ ?x ?y ?z }} FILTER (?g != {_iri(str(METADATA_GRAPH))}) }} }} }}
-}}"""
+_FIGURES = """
+SELECT ?states ?practices ?actors ?instruments ?triples WHERE {
+  { SELECT (COUNT(DISTINCT ?s) AS ?states) WHERE { ?s a icg:MemberState } }
+  { SELECT (COUNT(DISTINCT ?p) AS ?practices) WHERE { ?p a icg:PracticeOfInterest } }
+  { SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE {
+       { ?a a/rdfs:subClassOf* org:Organization }
+       UNION { ?a a/rdfs:subClassOf* org:OrganizationalCollaboration }
+       UNION { ?a a/rdfs:subClassOf* icg:ActorGroup } } }
+  { SELECT (COUNT(DISTINCT ?i) AS ?instruments) WHERE { ?i a/rdfs:subClassOf* icg:Instrument } }
+  { SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?x ?y ?z WHERE { ?x ?y ?z } } }
+}"""
 
 # Per state: its practices and how many framework elements the completeness shapes found.
 _STATES = f"""
@@ -172,7 +159,12 @@ async def home(request: Request, settings: SettingsDep, backend: BackendDep) -> 
     return TEMPLATES.TemplateResponse(
         request,
         "home.html.j2",
-        {"figures": figures, "states": states, "element_count": len(report.ELEMENTS)},
+        {
+            "figures": figures,
+            "states": states,
+            "element_count": len(report.ELEMENTS),
+            "heatmap": await figure_ref(request, "framework-completeness"),
+        },
     )
 
 
@@ -391,6 +383,7 @@ async def state_page(
         (Link(r["recommendation"], r["label"]) for r in gap_rows),
         key=lambda link: (_int(link.iri.rsplit("/", 1)[-1]), link.iri),
     )
+    multilevel = [p for p in practices if p.channel is not None]
     return TEMPLATES.TemplateResponse(
         request,
         "state.html.j2",
@@ -403,9 +396,12 @@ async def state_page(
             "cells": cells,
             "instruments": instruments,
             "actors": actors,
-            "multilevel": [p for p in practices if p.channel is not None],
+            "multilevel": multilevel,
             "practices": practices,
             "gaps": gaps,
+            "instruments_chart": await figure_ref(request, "instruments-matrix", info["code"]),
+            "network": await figure_ref(request, "multilevel-network", info["code"]),
+            "channels": await figure_ref(request, "impetus-channels") if multilevel else None,
         },
     )
 
@@ -457,7 +453,6 @@ async def search(
         results = [
             {
                 "iri": r["node"],
-                "href": href(r["node"]),
                 "label": r["label"],
                 "kind": _kind(r["node"]),
                 "property": r["property"],

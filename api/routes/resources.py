@@ -15,15 +15,16 @@ page (HTML) or a 404 sentence (machines); a format nobody can produce is a 406.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from fastapi.templating import Jinja2Templates
 
+from icgraph.api.routes.figures import FigureRef, figure_ref
+from icgraph.api.templating import TEMPLATES as templates
 from icgraph import ontology_docs
 from icgraph.api import linked_data as ld
 from icgraph.api.deps import BackendDep, SettingsDep
@@ -31,7 +32,6 @@ from icgraph.config import Settings
 from icgraph.formats import BY_NAME
 
 router = APIRouter(tags=["linked data"])
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 
 _OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 _RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -111,6 +111,7 @@ async def resource(
                 "page": page,
                 "alternates": ld.alternates(document_path, "html"),
                 "sparql": _sparql_link(ref),
+                "charts": await _charts(request, stem),
             },
             headers=_headers(want, document_path),
         )
@@ -125,10 +126,24 @@ async def resource(
     )
 
 
-def _sparql_link(ref: str) -> str:
-    from urllib.parse import quote
+#: The figures shown on the pages of section 2.2 (multilevel engagement) and its channels.
+_MULTILEVEL_PAGES = ("section/2.2", "channel/", "scheme/channel")
 
-    return "/sparql?query=" + quote(f"DESCRIBE {ref}") + "&format=turtle"
+
+async def _charts(request: Request, stem: str) -> list[FigureRef]:
+    """The figures a resource page shows: the multilevel ones on the section 2.2 pages."""
+    names: list[str] = []
+    if stem == "section/2.2":
+        names = ["impetus-channels", "multilevel-network"]
+    elif stem.startswith(_MULTILEVEL_PAGES):
+        names = ["impetus-channels"]
+    refs = [await figure_ref(request, name) for name in names]
+    return [ref for ref in refs if ref is not None]
+
+
+def _sparql_link(ref: str) -> str:
+    """The endpoint URL that runs this document's own CONSTRUCT (the page links it)."""
+    return "/sparql?" + urlencode({"query": ld.description_query(ref), "format": "turtle"})
 
 
 def _empty(body: bytes, fmt: str) -> bool:

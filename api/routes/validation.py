@@ -2,8 +2,9 @@
 
 ``GET /validation`` serves the SHACL report of the published graph (framework completeness,
 recommendation gaps, integrity) in the format the client negotiates: Turtle (the
-``sh:ValidationReport``), JSON, CSV, the HTML scorecard, or the heatmap (PNG, SVG). It is
-computed once per published store and kept until a new store is swapped in.
+``sh:ValidationReport``), JSON, CSV, the heatmap (PNG, SVG), or HTML: a page of the site in
+plain words (``api/validation_page.py``) with the research figures. It is computed once per
+published store and kept until a new store is swapped in.
 
 ``POST /validate`` validates the client's RDF (Turtle, N-Triples, JSON-LD, RDF/XML) together
 with the ontology, the code lists and every shape, and answers the same way. It never opens
@@ -26,6 +27,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from icgraph.api import validation_page
+from icgraph.api.templating import TEMPLATES
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.api.deps import SettingsDep
@@ -120,7 +123,7 @@ def _shapes_fingerprint(settings: Settings) -> tuple[tuple[str, int, int], ...]:
     )
 
 
-def _current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
+def current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
     """The published store's scorecard, computed once per store and shapes."""
     if not store_module.exists(settings.store):
         raise NoStore(f"no published graph at {settings.store}; run 'icgraph build' first")
@@ -150,8 +153,26 @@ async def get_validation(request: Request, settings: SettingsDep) -> Response:
     """Framework completeness (sh:Warning), recommendation gaps (sh:Info) and integrity
     (sh:Violation) of the served graph; choose the format with Accept or ``format``."""
     fmt = negotiate(request.headers.get("accept"), request.query_params.get("format"))
-    card = await run_in_threadpool(_current_scorecard, request, settings)
+    card = await run_in_threadpool(current_scorecard, request, settings)
+    if fmt == "html":
+        return await _page(request, card)
     return _answer(card, fmt)
+
+
+async def _page(request: Request, card: report_module.Scorecard) -> Response:
+    """The report as a page of the site (the standalone scorecard.html is the CLI's file)."""
+    from icgraph.api.routes.figures import figure_ref  # the figures read this module's scorecard
+
+    return TEMPLATES.TemplateResponse(
+        request,
+        "validation.html.j2",
+        {
+            **validation_page.context(card),
+            "heatmap": await figure_ref(request, "framework-completeness"),
+            "gaps_chart": await figure_ref(request, "recommendation-gaps"),
+        },
+        headers={"Vary": "Accept"},
+    )
 
 
 # --- POST /validate ------------------------------------------------------------------------------

@@ -9,6 +9,26 @@
   // The endpoint's own prefixes, so result tables show id:state/ES rather than full IRIs.
   const prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   const endpoint = new URL("/sparql", window.location.href).href;
+  // Where links to the graph's own IRIs go (api/links.py): this server's paths unless the page
+  // came from the base IRI's own host. The table still shows the canonical IRI.
+  const links = JSON.parse(document.getElementById("links").textContent);
+  const localHref = (iri) =>
+    links.local && iri.startsWith(links.base) ? links.root + "/" + iri.slice(links.base.length) : iri;
+  const Table = Yasgui.Yasr.plugins.table;
+  const drawLink = Table.prototype.getUriLinkFromBinding;
+  Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+    const html = drawLink.call(this, binding, prefixes);
+    const href = localHref(binding.value);
+    if (href === binding.value) return html;
+    const holder = document.createElement("template");
+    holder.innerHTML = html;
+    holder.content.querySelectorAll("a.iri").forEach((a) => {
+      a.setAttribute("href", href);
+      a.setAttribute("title", binding.value);
+      a.removeAttribute("target"); // a page of this site opens like any other
+    });
+    return holder.innerHTML;
+  };
 
   const Yasqe = Yasgui.Yasqe;
   Yasqe.defaults.autocompleters = Yasqe.defaults.autocompleters.filter(

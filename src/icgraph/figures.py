@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.ticker import MaxNLocator
     from matplotlib.typing import RcKeyType
 
+    from .figure_set import Caption
     from .report import Scorecard
 
 #: The figures ``write_figures`` writes, by file stem, in order.
@@ -487,44 +488,49 @@ def to_bytes(figure: Figure, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def save(figure: Figure, out_dir: Path, name: str) -> list[Path]:
-    """Write ``<name>.png`` and ``<name>.svg`` into ``out_dir``; returns the paths."""
+def save(figure: Figure, out_dir: Path, name: str, text: Caption | None = None) -> list[Path]:
+    """Write ``<name>.png`` and ``<name>.svg`` into ``out_dir``; returns the paths.
+
+    With ``text``, the SVG carries it as its ``<title>`` and ``<desc>``.
+    """
+    from .figure_set import with_text
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in FORMATS:
         path = out_dir / f"{name}.{fmt}"
-        path.write_bytes(to_bytes(figure, fmt))
+        data = to_bytes(figure, fmt)
+        if fmt == "svg" and text is not None:
+            data = with_text(data, text)
+        path.write_bytes(data)
         written.append(path)
     return written
 
 
 def draw_all(settings: Settings) -> dict[str, Figure]:
     """Every figure of ``FIGURE_NAMES``, drawn from the published store of ``settings``."""
-    from . import frames, report
+    from .figure_set import FigureData, draw
 
-    store = frames.open_store(settings)
-    card = report.from_store(settings)
-    facets = frames.instrument_facets(store, settings)
-    drawn = {
-        "framework-completeness": framework_completeness(card),
-        "recommendation-gaps": recommendation_gaps(card),
-        "impetus-channels": impetus_channels(
-            frames.catalogue_frame("cq06-multilevel-practices", store=store, settings=settings)
-        ),
-        "multilevel-network": multilevel_network(frames.multilevel_actors(store, settings)),
-        "instruments-matrix": instruments_matrix(
-            facets,
-            frames.scheme_concepts("field", store, settings),
-            frames.scheme_concepts("group", store, settings),
-        ),
-    }
-    assert tuple(drawn) == FIGURE_NAMES
-    return drawn
+    data = FigureData(settings)
+    drawn = {name: draw(name, data) for name in FIGURE_NAMES}
+    empty = [name for name, figure in drawn.items() if figure is None]
+    if empty:
+        raise ValueError(f"nothing to draw for: {', '.join(empty)}")
+    return cast("dict[str, Figure]", drawn)
 
 
 def write_figures(settings: Settings, out_dir: Path) -> list[Path]:
-    """Draw every figure and write it as PNG and SVG into ``out_dir``, in ``FIGURE_NAMES`` order."""
+    """Draw every figure and write it as PNG and SVG into ``out_dir``, in ``FIGURE_NAMES`` order.
+
+    The SVGs carry each figure's caption (``figure_set.caption``), as the web pages serve them.
+    """
+    from .figure_set import FigureData, caption, draw
+
+    data = FigureData(settings)
     written: list[Path] = []
-    for name, figure in draw_all(settings).items():
-        written += save(figure, out_dir, name)
+    for name in FIGURE_NAMES:
+        figure = draw(name, data)
+        if figure is None:
+            raise ValueError(f"nothing to draw for {name}")
+        written += save(figure, out_dir, name, caption(name, data))
     return written

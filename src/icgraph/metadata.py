@@ -1,11 +1,14 @@
 """The dataset's own description: VoID statistics and a DCAT catalogue, made at build time.
 
-The counts describe the content graphs (ontology, data files, inferences, shapes and the
-validation report). The metadata graph does not count itself: ``void:triples`` of the whole
-dataset is the number of distinct triples in the union of the content graphs, and each
-``void:subset`` gives its named graph's own size, so both can be checked against the store
-with one query. ``void:entities`` counts the IRIs under ``void:uriSpace`` (``<base>id/``)
-that are subjects, i.e. the resources that dereference.
+The counts describe everything the store holds, this metadata graph included, so the one
+number a reader meets everywhere is the same: ``void:triples`` of the dataset is the number
+of distinct triples in the union of every named graph, which is what ``SELECT (COUNT(*) AS
+?n) WHERE { ?s ?p ?o }`` answers at the endpoint, the number of lines of the N-Triples dump
+and the figure on the home page. Each ``void:subset`` is one named graph with its own size,
+the metadata graph among them. The graph can count itself because every count is a triple
+with its own subject and predicate: adding it adds exactly one triple, whatever the number.
+``void:entities`` counts the IRIs under ``void:uriSpace`` (``<base>id/``) that are subjects,
+i.e. the resources that dereference.
 
 The DCAT part: a ``dcat:Catalog`` with the dataset, one ``dcat:Distribution`` per dump file
 (``icgraph.dumps``) and the SPARQL endpoint as a ``dcat:DataService``. Sizes and checksums of
@@ -19,11 +22,11 @@ under ``id/`` so that they dereference like any other resource.
 from __future__ import annotations
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, XSD
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDFS, XSD
 
 from .config import Settings
 from .dumps import FORMATS as DUMP_FORMATS
-from .namespaces import GRAPH, PREFIXES
+from .namespaces import GRAPH, METADATA_GRAPH, PREFIXES
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -31,6 +34,16 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+
+#: What the numbers count, said in the description itself.
+COUNTS_NOTE = (
+    "void:triples counts the distinct triples of the union of every named graph of the "
+    "store, this description included: the answer of SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } "
+    "at the SPARQL endpoint and the number of statements of the Turtle, N-Triples and JSON-LD "
+    "dumps (the N-Quads dump has one statement per named graph a triple is in). Each "
+    "void:subset is one named graph and counts its own triples. The dumps' sizes and "
+    "checksums, added when this description is served, are not counted."
+)
 
 #: Namespaces that name a vocabulary, for void:vocabulary (instance namespaces left out).
 _VOCABULARY_PREFIXES = (
@@ -153,6 +166,7 @@ def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
     for vocabulary in _vocabularies(union):
         meta.add((dataset, VOID.vocabulary, vocabulary))
     meta.add((dataset, VOID.sparqlEndpoint, endpoint))
+    meta.add((dataset, RDFS.comment, Literal(COUNTS_NOTE, lang="en")))
     meta.add((dataset, VOID.rootResource, report))
     for example in _EXAMPLES:
         meta.add((dataset, VOID.exampleResource, URIRef(base + example)))
@@ -175,18 +189,39 @@ def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
     meta.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     meta.add((service, DCTERMS.license, LICENCE))
 
-    meta.add((dataset, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    subjects = {t[0] for t in union}
-    meta.add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    space = base + "id/"
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(space)}
-    meta.add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
-    for name, graph in sorted(graphs.items()):
+    sizes = {name: len(graph) for name, graph in graphs.items()}
+    _count(meta, dataset, union, sizes, settings)
+    return meta
+
+
+def _count(
+    meta: Graph, dataset: URIRef, union: set[tuple], sizes: dict[str, int], settings: Settings
+) -> None:
+    """Add the subsets and the VoID counts of the content graphs and of ``meta`` itself."""
+    own = str(METADATA_GRAPH)
+    names = sorted(set(sizes) | {own})
+    for name in names:
         subset = URIRef(name)
         meta.add((dataset, VOID.subset, subset))
         meta.add((subset, RDF.type, VOID.Dataset))
         meta.add((subset, RDF.type, SD.NamedGraph))
         meta.add((subset, SD.name, subset))
-        meta.add((subset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
         meta.add((subset, DCTERMS.title, Literal(name.removeprefix(str(GRAPH)), lang="en")))
-    return meta
+    # One count per subset and three for the dataset. No graph states any of them yet, so
+    # each adds exactly one triple to the metadata graph and to the union, whatever its value.
+    counts = [(URIRef(name), VOID.triples) for name in names]
+    counts += [(dataset, p) for p in (VOID.triples, VOID.distinctSubjects, VOID.entities)]
+    keys = set(counts)
+    if any((t[0], t[1]) in keys for t in union) or any((t[0], t[1]) in keys for t in meta):
+        raise ValueError("a content graph already states a VoID count of the dataset")
+    everything = union | set(meta)
+    sizes = {**sizes, own: len(meta) + len(counts)}
+    subjects = {t[0] for t in everything}  # the counts' subjects are subjects already
+    space = settings.base_iri + "id/"
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(space)}
+    for name in names:
+        meta.add((URIRef(name), VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
+    total = len(everything) + len(counts)
+    meta.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    meta.add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    meta.add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))

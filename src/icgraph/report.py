@@ -183,6 +183,8 @@ class Scorecard:
     cells: dict[tuple[str, str], Cell]
     recommendations: list[Recommendation]
     counts: dict[str, int] = field(default_factory=dict)
+    #: The shapes that produced the report (their labels and comments explain each result).
+    shapes: Graph = field(default_factory=Graph)
 
     @property
     def conforms(self) -> bool:
@@ -346,7 +348,9 @@ def scorecard(data: Graph, shapes: Graph, result: ValidationResult) -> Scorecard
 
     recommendations = _recommendations(shapes, data, gaps, states)
     report = _enrich(result.report, shapes, recommendations)
-    return Scorecard(result, report, ordered, cells, recommendations, dict(result.counts))
+    return Scorecard(
+        result, report, ordered, cells, recommendations, dict(result.counts), shapes=shapes
+    )
 
 
 def _enrich(report: Graph, shapes: Graph, recommendations: list[Recommendation]) -> Graph:
