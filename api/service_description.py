@@ -23,8 +23,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from icgraph.api.backends.base import Backend, QueryRequest
 from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format
 from icgraph.dumps import FORMATS as DUMP_FORMATS
-from icgraph.query import QueryRequest as Query
 from icgraph.namespaces import BASE
+from icgraph.query import QueryRequest as Query
 
 log = logging.getLogger(__name__)
 

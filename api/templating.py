@@ -34,6 +34,9 @@ def _links_json(context: Any) -> dict[str, str | bool]:
 
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATE_DIR)
+    # Starlette turns escaping on by file extension, and ours end in .j2: every template here
+    # is HTML, so escape always (a search term must never come back as markup).
+    templates.env.autoescape = True
     templates.env.filters["href"] = _href
     templates.env.globals["site_links"] = _links_json
     return templates

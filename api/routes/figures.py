@@ -26,10 +26,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from icgraph.api.deps import SettingsDep
-from icgraph.api.routes.validation import current_scorecard
 from icgraph import figure_set, figures
 from icgraph import store as store_module
+from icgraph.api.deps import SettingsDep
+from icgraph.api.routes.validation import current_scorecard
 from icgraph.config import Settings
 
 router = APIRouter(tags=["figures"])

@@ -25,13 +25,13 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from icgraph.api.routes.figures import figure_ref
-from icgraph.api.templating import TEMPLATES
 from icgraph import report
 from icgraph.api.answers import run_query
 from icgraph.api.backends.base import Backend
 from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph.api.formats import BY_NAME, Choice
+from icgraph.api.routes.figures import figure_ref
+from icgraph.api.templating import TEMPLATES
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings
 from icgraph.namespaces import ID, INFERRED_GRAPH, PREFIXES, VALIDATION_GRAPH

@@ -23,11 +23,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from icgraph.api.routes.figures import FigureRef, figure_ref
-from icgraph.api.templating import TEMPLATES as templates
 from icgraph import ontology_docs
 from icgraph.api import linked_data as ld
 from icgraph.api.deps import BackendDep, SettingsDep
+from icgraph.api.routes.figures import FigureRef, figure_ref
+from icgraph.api.templating import TEMPLATES as templates
 from icgraph.config import Settings
 from icgraph.formats import BY_NAME
 

@@ -27,14 +27,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from icgraph.api import validation_page
-from icgraph.api.templating import TEMPLATES
 from icgraph import report as report_module
 from icgraph import store as store_module
+from icgraph.api import validation_page
 from icgraph.api.deps import SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.formats import best_offer
 from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
+from icgraph.api.templating import TEMPLATES
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.load import parse_file

@@ -329,3 +329,9 @@ def test_vendored_yasgui_is_served_as_the_build_step_recorded_it(client: TestCli
         assert response.status_code == 200, name
         assert hashlib.sha256(response.content).hexdigest() == digest, name
     assert client.get("/static/vendor/yasgui/LICENSES.txt").status_code == 200
+
+
+def test_what_a_user_types_comes_back_escaped(client: TestClient) -> None:
+    page = client.get("/search", params={"q": '<script>alert("x")</script>'}).text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
