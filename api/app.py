@@ -14,7 +14,7 @@ from api.backends import Backend, make_backend
 from api.errors import install_handlers
 from api.limits import BodyLimit
 from api.routes import catalogue as catalogue_routes
-from api.routes import dumps, health, pages, resources, sparql, validation
+from api.routes import dumps, health, pages, resources, self_assessment, sparql, validation
 from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings, get_settings
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(validation.router)
+    app.include_router(self_assessment.router)
 
     app.include_router(resources.router)
     app.include_router(dumps.router)

@@ -337,21 +337,34 @@ def assess(
             )
         )
 
-    comparison = None
-    if assessed.responding and published and assessed.code in published:
-        mine = published[assessed.code]
-        comparison = Comparison(
-            mine,
-            tuple(
-                (e.key, e.label, e.status, PRESENT if mine.elements.get(e.key) else MISSING)
-                for e in elements
-            ),
-            tuple(
-                (r.number, r.label, bool(r.evidenced), r.number in mine.evidenced)
-                for r in recommendations
-                if r.checked
-            ),
-        )
-    return Assessment(
-        assessed, sheet, elements, recommendations, comparison, data, card.report, dict(card.counts)
+    found = Assessment(
+        assessed, sheet, elements, recommendations, None, data, card.report, dict(card.counts)
     )
+    if assessed.responding and published and assessed.code in published:
+        found.comparison = compare(found, published[assessed.code])
+    return found
+
+
+def compare(a: Assessment, published: PublishedState) -> Comparison:
+    """The sheet's scorecard beside the published one of the same state."""
+    return Comparison(
+        published,
+        tuple(
+            (e.key, e.label, e.status, PRESENT if published.elements.get(e.key) else MISSING)
+            for e in a.elements
+        ),
+        tuple(
+            (r.number, r.label, bool(r.evidenced), r.number in published.evidenced)
+            for r in a.recommendations
+            if r.checked
+        ),
+    )
+
+
+def published_scorecard(settings: Settings) -> report.Scorecard:
+    """The published scorecard: the store's when one is built, else the sources' own."""
+    from .. import store
+
+    if store.exists(settings.store):
+        return report.from_store(settings)
+    return report.from_sources(settings)

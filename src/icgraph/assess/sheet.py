@@ -309,18 +309,17 @@ def _read_xlsx(data: bytes) -> _Raw:
                 return _read_book(book)
             finally:
                 book.close()
-    except DefusedXmlException as error:
-        return _Raw(
-            None,
-            problems=[
-                Problem(
-                    f"the workbook's XML declares a DTD or entities, which is refused ({error})"
-                )
-            ],
-        )
     except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile, SyntaxError) as error:
-        # openpyxl raises these for parts that are missing or malformed.
-        return _Raw(None, problems=[Problem(f"the workbook cannot be read as XLSX: {error}")])
+        # openpyxl raises these for parts that are missing or malformed, and wraps defusedxml's
+        # refusal (itself a ValueError) in a ValueError of its own.
+        cause: BaseException | None = error
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            message = f"the workbook's XML declares a DTD or entities, which is refused ({cause})"
+        else:
+            message = "the workbook cannot be read as XLSX: " + " ".join(str(error).split())
+        return _Raw(None, problems=[Problem(message)])
 
 
 def _read_book(book: Any) -> _Raw:
@@ -420,6 +419,7 @@ class _Checker:
                 continue
             if column.key in seen:
                 self.problem("appears twice in the header", number, column.header)
+                self.unknown.add(index)
                 continue
             seen[column.key] = index
             columns[index] = column
@@ -550,33 +550,35 @@ def _check(raw: _Raw, vocabulary: Vocabulary) -> Sheet:
     if header is None:
         raise SheetErrors(checker.problems)
     header_row, columns = header
+    columns_present = [c.key for c in columns.values()]
     kinds = [k.label for k in vocabulary.kinds]
     rows: list[Row] = []
     states: list[tuple[int, str]] = []
     for number, cells in checker.rows(header_row, columns):
         col = {c.key: c for c in COLUMNS}
+        present = set(columns_present)
         name = cells.get("name")
-        if name is None:
+        if name is None and "name" in present:
             checker.problem(
                 "is empty; every row needs the instrument's or body's name", number, "name"
             )
         kind_text = cells.get("kind")
         kind = None
-        if kind_text is None:
+        if kind_text is None and "kind" in present:
             checker.problem(f"is empty; expected one of: {_allowed(kinds)}", number, "kind")
-        elif kind_text is not _INVALID:
+        elif kind_text is not None and kind_text is not _INVALID:
             kind = vocabulary.kind(kind_text)
             if kind is None:
                 checker.problem(f"'{kind_text}' is not one of: {_allowed(kinds)}", number, "kind")
         level_text = cells.get("level")
         level = None
-        if level_text is None:
+        if level_text is None and "level" in present:
             checker.problem(
                 f"is empty; expected one of: {_allowed([c.label for c in vocabulary.levels])}",
                 number,
                 col["level"].header,
             )
-        else:
+        elif level_text is not None:
             found = checker.concepts(number, col["level"], level_text, vocabulary.levels)
             level = found[0] if found else None
         start = checker.year(number, col["start"], cells.get("start"))
