@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -45,7 +46,14 @@ from icgraph.config import Settings
 
 router = APIRouter(tags=["self-assessment"])
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+# Autoescape on for every template: Starlette's default turns it on by file extension, and
+# ".html.j2" is not one it knows, while these pages show what a sheet's cells hold.
+TEMPLATES = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
+        autoescape=True,
+    )
+)
 
 #: Answer formats in order of preference: the first is the default (no or ``*/*`` Accept).
 ANSWER_FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
