@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..errors import InputError
-from .columns import BY_HEADER, COLUMNS, FIRST_YEAR, LAST_YEAR, REQUIRED, SEPARATOR, Column
+from .columns import BY_HEADER, BY_KEY, COLUMNS, FIRST_YEAR, LAST_YEAR, REQUIRED, SEPARATOR, Column
 from .vocabulary import Concept, Kind, Vocabulary, lookup
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -511,9 +511,8 @@ class _Checker:
                 found.append(concept)
         return tuple(found)
 
-    def rows(
-        self, header_row: int, columns: dict[int, Column]
-    ) -> Iterator[tuple[int, dict[str, Any]]]:
+    def rows(self, columns: dict[int, Column]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each data row's cells by column key; a header's unknown columns are skipped."""
         for number, values in self.raw.rows[1:]:
             cells: dict[str, Any] = {}
             for index, value in enumerate(values):
@@ -554,8 +553,8 @@ def _check(raw: _Raw, vocabulary: Vocabulary) -> Sheet:
     kinds = [k.label for k in vocabulary.kinds]
     rows: list[Row] = []
     states: list[tuple[int, str]] = []
-    for number, cells in checker.rows(header_row, columns):
-        col = {c.key: c for c in COLUMNS}
+    for number, cells in checker.rows(columns):
+        col = BY_KEY
         present = set(columns_present)
         name = cells.get("name")
         if name is None and "name" in present:

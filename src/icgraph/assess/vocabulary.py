@@ -104,8 +104,14 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-_BODY_CLASSES = {ORG.Organization, ORG.OrganizationalCollaboration, CV.PublicOrganisation}
-_BODY_CLASSES.add(ICG.InterculturalCitiesNetwork)
+_BODY_CLASSES = frozenset(
+    (
+        ORG.Organization,
+        ORG.OrganizationalCollaboration,
+        CV.PublicOrganisation,
+        ICG.InterculturalCitiesNetwork,
+    )
+)
 
 #: The label of the one kind whose class the ontology only reuses (cv:PublicOrganisation has
 #: no label there): a body that plays none of the four institution roles.
