@@ -27,15 +27,15 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep
-from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
-from api.form_parts import FormError, parse_form
-from api.formats import best_offer
-from api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
-from api.routes.pages import href
+from icgraph.api.deps import SettingsDep
+from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
+from icgraph.api.form_parts import FormError, parse_form
+from icgraph.api.formats import best_offer
+from icgraph.api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
+from icgraph.api.routes.pages import href
 
 # Shared with POST /validate: one cache of the published scorecard, one pool of worker slots.
-from api.routes.validation import NoStore, _current_scorecard, _gate
+from icgraph.api.routes.validation import NoStore, _current_scorecard, _gate
 from icgraph.assess import PublishedState, SheetErrors, assess_bytes, published_states
 from icgraph.assess.columns import COLUMNS
 from icgraph.assess.render import MEDIA_TYPES, render, to_html_fragment

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph.assess.sheet import XLSX_MEDIA_TYPE
 from icgraph.config import Settings
 from icgraph.namespaces import ICG, ID
