@@ -15,7 +15,16 @@ from icgraph.api.errors import install_handlers
 from icgraph.api.limits import BodyLimit
 from icgraph.api.pool import KillablePool
 from icgraph.api.routes import catalogue as catalogue_routes
-from icgraph.api.routes import dumps, figures, health, pages, resources, sparql, validation
+from icgraph.api.routes import (
+    dumps,
+    figures,
+    health,
+    pages,
+    resources,
+    self_assessment,
+    sparql,
+    validation,
+)
 from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings, get_settings
 
@@ -63,6 +72,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(validation.router)
     app.include_router(figures.router)
+    app.include_router(self_assessment.router)
 
     app.include_router(resources.router)
     app.include_router(dumps.router)

@@ -36,7 +36,14 @@ import pebble
 T = TypeVar("T")
 
 #: Imported once by the forkserver, so children start with them loaded.
-_PRELOAD = ["icgraph.query", "icgraph.report", "icgraph.load", "icgraph.api.backends.worker"]
+_PRELOAD = [
+    "icgraph.query",
+    "icgraph.report",
+    "icgraph.load",
+    "icgraph.validate",
+    "icgraph.assess.scorecard",
+    "icgraph.api.backends.worker",
+]
 
 #: The store this child serves (set by the initializer; None in a validation-only pool).
 STORE: Any = None

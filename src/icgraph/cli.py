@@ -289,5 +289,112 @@ def serve(host: str | None, port: int | None) -> None:
     )
 
 
+# --- icgraph assess: a state's self-assessment sheet (issue 14) ---------------------------------
+
+
+def _assessment_summary(a: Any) -> list[str]:
+    from .assess.scorecard import PRESENT
+
+    lines = [
+        f"{a.state.label}{f' ({a.state.code})' if a.state.code else ''}: {len(a.sheet.rows)} rows"
+    ]
+    for e in a.elements:
+        rows = ", ".join(str(ev.row) for ev in e.evidence)
+        lines.append(f"  {e.label:<42} {e.status:<18} {('rows ' + rows) if rows else ''}".rstrip())
+    groups: dict[str, list[str]] = {"evidenced": [], "no evidence": [], "not checked": []}
+    for r in a.recommendations:
+        key = (
+            "not checked" if r.evidenced is None else "evidenced" if r.evidenced else "no evidence"
+        )
+        groups[key].append(str(r.number))
+    lines.append(
+        "  recommendations: " + "; ".join(f"{k} {', '.join(v)}" for k, v in groups.items() if v)
+    )
+    for e in a.elements:
+        if e.status != PRESENT and e.guidance is not None:
+            kinds = " or ".join(f"'{k}'" for k in e.guidance.kinds)
+            lines.append(f"  {e.label} ({e.status}) takes a row of kind {kinds}")
+    if a.comparison is not None:
+        differences = a.comparison.differences()
+        if differences:
+            lines.append(f"  beside the report's scorecard of {a.comparison.state.label}:")
+            lines.extend(f"    {d}" for d in differences)
+        else:
+            lines.append(f"  the same scorecard as the report gives {a.comparison.state.label}")
+    return lines
+
+
+@main.command()
+@click.argument("sheet", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the empty template to this file (.csv or .xlsx) and stop.",
+)
+@click.option(
+    "--state",
+    default=None,
+    help="The state the sheet is about (alpha-2 code or English name), if its 'state' column is empty.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the scorecard (HTML, JSON, CSV) and the sheet's RDF with its SHACL report (Turtle) to.",
+)
+@handles_errors
+def assess(
+    sheet: Path | None, template: Path | None, state: str | None, out_dir: Path | None
+) -> None:
+    """Score a state's framework from a spreadsheet (CSV or XLSX), or write the template.
+
+    Exit 0 with a scorecard, 2 when the sheet has problems (each named by row and column).
+    """
+    from .assess import SheetErrors, assess_bytes
+    from .assess.render import FILE_NAMES, render
+    from .assess.scorecard import compare, published_scorecard, published_states
+    from .assess.template import csv_template, xlsx_template
+    from .assess.vocabulary import load_vocabulary
+
+    settings = get_settings()
+    if (sheet is None) == (template is None):
+        raise InputError("give a sheet to assess, or --template FILE to write the empty template")
+    if template is not None:
+        writers = {".csv": csv_template, ".xlsx": xlsx_template}
+        writer = writers.get(template.suffix.lower())
+        if writer is None:
+            raise InputError("the template is written as .csv or .xlsx", source=template)
+        template.write_bytes(writer(load_vocabulary(settings)))
+        err.print(f"wrote {template}")
+        return
+    assert sheet is not None
+    if sheet.suffix.lower() in (".xlsm", ".xltm"):
+        raise InputError("macro-enabled workbooks are refused; save it as .xlsx", source=sheet)
+    if not sheet.is_file():
+        raise InputError("no such file", source=sheet)
+    try:
+        found = assess_bytes(sheet.read_bytes(), settings, source=sheet.name, state=state)
+    except SheetErrors as problems:
+        for line in problems.lines():
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
+        _fail(f"{len(problems.problems)} problem(s) in {sheet}; nothing was assessed")
+    if found.state.responding:
+        published = published_states(published_scorecard(settings)).get(found.state.code)
+        if published is not None:
+            found.comparison = compare(found, published)
+    for line in _assessment_summary(found):
+        click.echo(line)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt, name in FILE_NAMES.items():
+            path = out_dir / name
+            path.write_bytes(render(found, fmt))
+            err.print(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
