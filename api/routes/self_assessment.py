@@ -30,8 +30,8 @@ from icgraph.api.deps import SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.form_parts import FormError, parse_form
 from icgraph.api.formats import best_offer
+from icgraph.api.links import SiteLinks, for_request
 from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
-from icgraph.api.routes.pages import href
 
 # Shared with POST /validate: one cache of the published scorecard, one pool of worker slots.
 from icgraph.api.routes.validation import NoStore, current_scorecard
@@ -196,8 +196,10 @@ def assess_and_render(
     settings: Settings,
     fmt: str,
     published: dict[str, PublishedState] | None,
+    links: SiteLinks,
 ) -> Outcome:
-    """Read, map, validate and render a sheet (in a child process)."""
+    """Read, map, validate and render a sheet (in a child process); ``links`` is the page's
+    link rule, so the graph's IRIs point where the rest of the site's links do."""
     try:
         found = assess_bytes(
             data, settings, fmt=sheet_format, source=source, state=state, published=published
@@ -205,7 +207,7 @@ def assess_and_render(
     except SheetErrors as error:
         return Outcome(problems=tuple(str(error).splitlines()))
     if fmt == "html":
-        return Outcome(fragment=to_html_fragment(found, href), title=found.state.label)
+        return Outcome(fragment=to_html_fragment(found, links.href), title=found.state.label)
     return Outcome(body=render(found, fmt))
 
 
@@ -329,6 +331,7 @@ async def post_self_assessment(request: Request, settings: SettingsDep) -> Respo
             settings,
             fmt,
             published,
+            for_request(request),
             timeout=limit,
         )
     except TimeLimitExceeded:

@@ -220,7 +220,7 @@ def test_bad_sheet_from_the_form_shows_the_form_again(client: TestClient) -> Non
     assert "The sheet cannot be assessed: 1 problem</h2>" in response.text
     assert (
         "<li>sheet &#39;mine.csv&#39;, row 2, column &#39;governance level&#39;: &#39;federal&#39; "
-        "is not one of: European, national, regional, local</li>"
+        "is not one of: international, European, national, regional, local</li>"
     ) in response.text
     assert '<option value="PT" selected>' in response.text
 

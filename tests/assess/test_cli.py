@@ -80,7 +80,7 @@ def test_a_bad_sheet_exits_2_with_every_problem(env: None, tmp_path: Path) -> No
     assert lines[0].startswith("sheet 'bad.csv', row 2, column 'kind': 'law' is not one of:")
     assert lines[1] == (
         "sheet 'bad.csv', row 3, column 'governance level': 'federal' is not one of: "
-        "European, national, regional, local"
+        "international, European, national, regional, local"
     )
     assert lines[2] == "error: 2 problem(s) in " + str(bad) + "; nothing was assessed"
 

@@ -21,7 +21,7 @@ KINDS = (
     "equality body or national human rights institution, strategy or plan, funding stream, "
     "programme, tool, index, national Intercultural Cities network, public body (no institution role)"
 )
-LEVELS = "European, national, regional, local"
+LEVELS = "international, European, national, regional, local"
 HEADER = "name,kind,governance level,start year,end year,status,target groups,positive duty,run by,state\n"
 
 
@@ -105,7 +105,7 @@ CASES = [
         HEADER + "Plan,strategy or plan,national,,,draft,,,,\n",
         [
             "sheet 'sheet.csv', row 2, column 'status': 'draft' is not one of: adopted, being "
-            "updated, under development, green paper, proposal, piloted"
+            "updated, under development, green paper, proposal, piloted, planned, in force"
         ],
     ),
     (

@@ -30,8 +30,17 @@ KINDS = [
     "national Intercultural Cities network",
     "public body (no institution role)",
 ]
-LEVELS = ["European", "national", "regional", "local"]
-STATUSES = ["adopted", "being updated", "under development", "green paper", "proposal", "piloted"]
+LEVELS = ["international", "European", "national", "regional", "local"]
+STATUSES = [
+    "adopted",
+    "being updated",
+    "under development",
+    "green paper",
+    "proposal",
+    "piloted",
+    "planned",
+    "in force",
+]
 
 
 def test_headers_are_the_issue_columns() -> None:
@@ -78,9 +87,9 @@ def test_xlsx_template_has_drop_downs_instructions_and_lists(vocabulary: Vocabul
     assert (kind.type, kind.formula1, kind.errorStyle) == ("list", "=Lists!$B$2:$B$14", "stop")
     assert [book["Lists"].cell(row=r, column=2).value for r in range(2, 15)] == KINDS
     level = rules["C2:C501"]
-    assert level.formula1 == "=Lists!$C$2:$C$5"
-    assert [book["Lists"].cell(row=r, column=3).value for r in range(2, 6)] == LEVELS
-    assert [book["Lists"].cell(row=r, column=6).value for r in range(2, 8)] == STATUSES
+    assert level.formula1 == "=Lists!$C$2:$C$6"  # five levels, international first
+    assert [book["Lists"].cell(row=r, column=3).value for r in range(2, 7)] == LEVELS
+    assert [book["Lists"].cell(row=r, column=6).value for r in range(2, 10)] == STATUSES
     # Several target groups may be typed in one cell, so that drop-down only informs.
     assert rules["G2:G501"].errorStyle == "information"
     years = rules["D2:D501"]

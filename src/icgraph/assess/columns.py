@@ -67,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
         "status",
         "status",
         "Where it stands; leave empty for something in force. Rows under development, "
-        "proposed or at green-paper stage do not count in the strict view.",
+        "proposed, at green-paper stage, planned or piloted do not count in the strict view.",
         values="statuses",
         width=18,
     ),

@@ -40,9 +40,11 @@ from .vocabulary import Kind, Vocabulary
 SHEET = Namespace("urn:icgraph:sheet:")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
-#: Statuses that say an instrument is not adopted yet; the strict view leaves such rows out.
+#: Statuses that say an instrument is not adopted yet; the strict view leaves such rows out,
+#: as the published strict matrix does (queries/cq29-strict-framework-matrix.rq).
 PENDING_STATUSES = frozenset(
-    ID[f"status/{s}"] for s in ("under-development", "proposal", "green-paper")
+    ID[f"status/{s}"]
+    for s in ("under-development", "proposal", "green-paper", "planned", "piloted")
 )
 
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
