@@ -27,6 +27,7 @@ import fcntl
 import os
 import shutil
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,8 +116,12 @@ class Reader:
 
 
 def new_id(content_hash: str) -> str:
-    """A version id: the UTC time, then the content's hash (so ids sort by time)."""
-    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{content_hash[:12]}"
+    """A version id: the UTC time to the microsecond, then the content's hash.
+
+    Ids sort by publication time, even for two builds within one second.
+    """
+    now = datetime.now(UTC)
+    return f"{now.strftime('%Y%m%dT%H%M%S.%fZ')}-{content_hash[:12]}"
 
 
 def publish(

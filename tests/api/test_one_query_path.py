@@ -53,12 +53,19 @@ AD_HOC = [
     ),
     ("construct", "CONSTRUCT WHERE { <id/state/PT> ?p ?o }", [], {}),
 ]
+#: A value for each parameter name the catalogue uses.
+SAMPLES = {
+    "state": "pt",
+    "kind": "ministry",
+    "year": "2020",
+    "field": "https://w3id.org/icgraph/id/field/education",
+    "group": "https://w3id.org/icgraph/id/group/roma",
+}
 #: Parameters each parameterised catalogue query is also run with.
 PARAMETERS = {
-    "cq02-framework-matrix": {"state": "pt"},
-    "cq08-health-practices": {"field": "https://w3id.org/icgraph/id/field/education"},
-    "cq09-national-minority-instruments": {"group": "https://w3id.org/icgraph/id/group/roma"},
-    "cq10-practice-provenance": {"state": "ES"},
+    name: {p.name: SAMPLES[p.name] for p in entry.parameters}
+    for name, entry in CATALOGUE.items()
+    if all(p.name in SAMPLES for p in entry.parameters) and entry.parameters
 }
 
 
