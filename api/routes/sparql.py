@@ -19,6 +19,7 @@ from api.backends.base import Backend, NotAcceptable
 from api.errors import InvalidRequest, ProtocolError
 from api.formats import Format, Kind, choose
 from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
+from api.query_limits import QueryLimits
 from api.query_text import inspect_query
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
@@ -176,8 +177,10 @@ async def _answer(
     choice = choose(request.headers.get("accept"), operation.format)
     if operation.query is None:
         return await _service_description(request, choice.graph, settings, backend)
-    # Relative IRIs resolve against the graph's own base, so <id/state/AT> works.
-    info = inspect_query(operation.query, PREFIXES, settings.base_iri)
+    # Relative IRIs resolve against the graph's own base, so <id/state/AT> works. The
+    # tokenizer refuses a query past the operator's limits before any engine sees it.
+    limits = QueryLimits.from_settings(settings)
+    info = inspect_query(operation.query, PREFIXES, settings.base_iri, limits=limits)
     if info.is_update:
         raise ProtocolError(READ_ONLY, status=403)
     allowed = settings.service_allowlist
