@@ -11,7 +11,10 @@ from fastapi import Response
 from api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
 from api.formats import Choice, Kind
 from api.query_text import QueryInfo
+from api.syntax_hints import explain
 from icgraph.config import Settings
+from icgraph.errors import QuerySyntaxError
+from icgraph.namespaces import PREFIXES
 
 #: The kind of answer each query form gives.
 KIND_OF_FORM = {
@@ -46,17 +49,20 @@ async def answer(
     if kind is not None and choice.for_kind(kind) is None:
         raise NotAcceptable(kind)
     limit = settings.query_timeout
-    result = await backend.query(
-        QueryRequest(
-            query=query,
-            info=info,
-            formats=choice,
-            timeout=min(timeout, limit) if timeout else limit,
-            max_results=settings.max_results,
-            dataset=dataset if dataset is not None else Dataset(),
-            base_iri=settings.base_iri,
-        )
+    request = QueryRequest(
+        query=query,
+        info=info,
+        formats=choice,
+        timeout=min(timeout, limit) if timeout else limit,
+        max_results=settings.max_results,
+        dataset=dataset if dataset is not None else Dataset(),
+        base_iri=settings.base_iri,
     )
+    try:
+        result = await backend.query(request)
+    except QuerySyntaxError as error:
+        # The engine predeclares the prefixes of icgraph.namespaces (the backend's default).
+        raise explain(error, query, PREFIXES) from None
     headers = {"Vary": "Accept"}
     if result.truncated:
         cap = settings.max_results
