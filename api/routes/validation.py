@@ -35,6 +35,7 @@ from icgraph import store as store_module
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.load import parse_file
+from icgraph.rdf_guards import check_rdf, explain_parse_error
 
 router = APIRouter(tags=["validation"])
 
@@ -229,6 +230,12 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
             raise BodyTooLarge(
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
+    data = bytes(body)
+    try:
+        # Before a child is spent on it: entity declarations would expand in the parser.
+        check_rdf(data, INPUT_FORMATS[rdf_format])
+    except InputError as error:
+        raise InvalidRequest(f"Refused RDF{_where(error)}: {error.message}") from None
     limit = settings.validation_timeout
     try:
         async with asyncio.timeout(limit):
@@ -236,7 +243,7 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
                 outcome = await asyncio.to_thread(
                     run_isolated,
                     validate_and_render,
-                    bytes(body),
+                    data,
                     rdf_format,
                     settings,
                     fmt,
@@ -250,10 +257,15 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
     except WorkerDied as error:
         raise ValidationTimeout(f"Validation failed in its worker process: {error}") from None
     if outcome.error is not None:
-        where = ""
-        if outcome.line is not None:
-            where = f" at line {outcome.line}"
-            if outcome.column is not None:
-                where += f", column {outcome.column}"
-        raise InvalidRequest(f"Malformed RDF{where}: {outcome.error}")
+        raise InvalidRequest(
+            f"Malformed RDF{_where(outcome)}: {explain_parse_error(outcome.error)}"
+        )
     return _respond(outcome.body, fmt)
+
+
+def _where(place: Outcome | InputError) -> str:
+    if place.line is None:
+        return ""
+    if place.column is None:
+        return f" at line {place.line}"
+    return f" at line {place.line}, column {place.column}"
