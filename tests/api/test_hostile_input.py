@@ -214,3 +214,11 @@ def test_the_url_limit_counts_path_and_query_string() -> None:
     assert r.text.startswith("request URL too long: 1025 bytes, over the limit of 1024")
     assert app.get("/" + "a" * 1023).text == "ok"
     assert app.get("/" + "a" * 1024).status_code == 414
+
+
+def test_a_search_for_an_escape_is_a_search(client: httpx.Client) -> None:
+    # The needle is a string literal with its backslash escaped; reading the query with
+    # escapes decoded used to raise ValueError (a 500) on "\U00110000".
+    r = client.get("/search", params={"q": "\\U00110000"})
+    assert r.status_code == 200
+    assert "\\U00110000" in r.text
