@@ -11,6 +11,10 @@ The tokenizer must never be fooled into reading ``SERVICE`` as part of a string,
 comment when the engine reads it as a keyword, so it implements the terminals that can hide
 text (strings, IRIs, comments, prefixed names with ``\\#`` escapes) exactly, and it reads the
 query a second time with ``\\u`` escapes decoded, as the SPARQL grammar says to.
+
+While it reads, it guards the engine: a query nested or chained past the limits of
+:mod:`api.query_limits`, or an escape that names no character, is refused here, with its
+line and column, before any engine sees it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,13 @@ import pyoxigraph as ox
 import pytest
 
 from icgraph.errors import InputError
-from icgraph.rdf_guards import check_rdf, explain_parse_error, refuse_declarations
+from icgraph.rdf_guards import (
+    JSON_MAX_DEPTH,
+    check_rdf,
+    explain_parse_error,
+    refuse_declarations,
+    refuse_deep_json,
+)
 
 RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex/"'
 PLAIN = (
@@ -80,3 +86,28 @@ def test_a_remote_jsonld_context_is_not_fetched_and_is_explained() -> None:
     assert "remote @context" in message
     assert "fetches nothing" in message
     assert explain_parse_error("unexpected end of file") == "unexpected end of file"
+
+
+def nested_jsonld(levels: int) -> bytes:
+    return (
+        '{"@id": "http://ex/s", "http://ex/p": '
+        + '{"http://ex/p": ' * levels
+        + '"o"'
+        + "}" * levels
+        + "}"
+    ).encode()
+
+
+def test_jsonld_nested_past_the_limit_is_refused_where_it_passes() -> None:
+    check_rdf(nested_jsonld(JSON_MAX_DEPTH - 1), ox.RdfFormat.JSON_LD)  # the outer one is 1
+    with pytest.raises(InputError) as caught:
+        check_rdf(nested_jsonld(3000), ox.RdfFormat.JSON_LD)  # kills pyoxigraph's reader
+    body = nested_jsonld(3000).decode()
+    column = body.index("{", len('{"@id": "http://ex/s", "http://ex/p": ') + 16 * 99) + 1
+    assert (caught.value.line, caught.value.column) == (1, column)
+    assert f"opens level {JSON_MAX_DEPTH + 1}" in caught.value.message
+
+
+def test_brackets_in_json_strings_do_not_count() -> None:
+    body = '{"@id": "http://ex/s", "http://ex/p": "' + "{[" * 500 + '\\" {{"}'
+    refuse_deep_json(body.encode(), limit=1)

@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from api.limits import UrlLimit
 
-from ..test_rdf_guards import RDF, laughs
+from ..test_rdf_guards import RDF, laughs, nested_jsonld
 from .conftest import CORS_ORIGIN, Listener
 from .serving import running_server
 
@@ -222,3 +222,13 @@ def test_a_search_for_an_escape_is_a_search(client: httpx.Client) -> None:
     r = client.get("/search", params={"q": "\\U00110000"})
     assert r.status_code == 200
     assert "\\U00110000" in r.text
+
+
+def test_deeply_nested_jsonld_is_400_not_a_dead_child(client: httpx.Client) -> None:
+    # 3,000 levels (78 KB) killed pyoxigraph's JSON-LD reader in the validation child (503).
+    r = client.post(
+        "/validate", content=nested_jsonld(3000), headers={"content-type": "application/ld+json"}
+    )
+    assert r.status_code == 400
+    assert r.text.startswith("Refused RDF at line 1, column")
+    assert "JSON-LD nested too deeply" in r.text
