@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import Response
 
-from api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
-from api.formats import Choice, Kind
-from api.query_text import QueryInfo
-from api.syntax_hints import explain
+from icgraph.api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
+from icgraph.api.formats import Choice, Kind
+from icgraph.query_text import QueryInfo
+from icgraph.api.syntax_hints import explain
 from icgraph.config import Settings
 from icgraph.errors import QuerySyntaxError
 from icgraph.namespaces import PREFIXES

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from api.backends.base import Dataset
-from api.errors import InvalidRequest, ProtocolError
+from icgraph.api.backends.base import Dataset
+from icgraph.api.errors import InvalidRequest, ProtocolError
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

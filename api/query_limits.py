@@ -138,7 +138,7 @@ def checked_tokens(
 ) -> list[tuple[str, str]]:
     """``(kind, text)`` of the tokens but whitespace and comments, refusing a query past a limit.
 
-    ``matches`` are the tokenizer's (:mod:`api.query_text`), whose groups are named ``ws``,
+    ``matches`` are the tokenizer's (:mod:`icgraph.query_text`), whose groups are named ``ws``,
     ``comment``, ``word``, ``var``, ``iri``, ``pname``, ``string`` and ``other`` (one
     character of punctuation, digits included). Brackets of the three kinds are counted
     together: the parser recurses on each of them, and a mix costs the same stack as one

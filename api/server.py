@@ -1,12 +1,12 @@
-"""Run the facade with uvicorn: ``serve(settings)``, or ``python -m api.server``."""
+"""Run the facade with uvicorn: ``serve(settings)``, or ``python -m icgraph.api.server``."""
 
 from __future__ import annotations
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from api.app import create_app
-from api.limits import url_too_long
+from icgraph.api.app import create_app
+from icgraph.api.limits import url_too_long
 from icgraph import store
 from icgraph.config import Settings
 
@@ -94,7 +94,7 @@ def serve(settings: Settings) -> None:
 
 
 def main() -> None:
-    """Entry point for ``python -m api.server``: settings from the ICGRAPH_ environment."""
+    """Entry point for ``python -m icgraph.api.server``: settings from the ICGRAPH_ environment."""
     serve(Settings())
 
 

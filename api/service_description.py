@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from api.backends.base import Backend, QueryRequest
-from api.formats import FORMATS, Choice, Format
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest
+from icgraph.api.formats import FORMATS, Choice, Format
+from icgraph.query_text import inspect_query
 from icgraph.dumps import FORMATS as DUMP_FORMATS
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from api.query_limits import locator
-from api.query_text import QUERY_FORMS, UPDATE_KEYWORDS, token_spans
+from icgraph.api.query_limits import locator
+from icgraph.query_text import QUERY_FORMS, UPDATE_KEYWORDS, token_spans
 from icgraph.errors import QuerySyntaxError
 
 #: Words a query (or an update, which is refused later) may begin with.

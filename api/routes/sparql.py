@@ -13,14 +13,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api import service_description
-from api.answers import answer
-from api.backends.base import Backend, NotAcceptable
-from api.errors import InvalidRequest, ProtocolError
-from api.formats import Format, Kind, choose
-from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
-from api.query_limits import QueryLimits
-from api.query_text import inspect_query
+from icgraph.api import service_description
+from icgraph.api.answers import answer
+from icgraph.api.backends.base import Backend, NotAcceptable
+from icgraph.api.errors import InvalidRequest, ProtocolError
+from icgraph.api.formats import Format, Kind, choose
+from icgraph.api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
+from icgraph.api.query_limits import QueryLimits
+from icgraph.query_text import inspect_query
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
 from icgraph.namespaces import PREFIXES

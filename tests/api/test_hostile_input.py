@@ -19,7 +19,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from api.limits import UrlLimit
+from icgraph.api.limits import UrlLimit
 
 from ..test_rdf_guards import RDF, laughs, nested_jsonld
 from .conftest import CORS_ORIGIN, Listener

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from api.query_limits import DEFAULT_LIMITS, QueryLimits, QueryTooComplex
-from api.query_text import inspect_query
+from icgraph.api.query_limits import DEFAULT_LIMITS, QueryLimits, QueryTooComplex
+from icgraph.query_text import inspect_query
 from icgraph.config import Settings
 from icgraph.errors import QuerySyntaxError
 

@@ -7,7 +7,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from api.syntax_hints import explain
+from icgraph.api.syntax_hints import explain
 from icgraph.errors import QuerySyntaxError
 from icgraph.namespaces import PREFIXES
 

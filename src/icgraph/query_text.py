@@ -13,7 +13,7 @@ text (strings, IRIs, comments, prefixed names with ``\\#`` escapes) exactly, and
 query a second time with ``\\u`` escapes decoded, as the SPARQL grammar says to.
 
 While it reads, it guards the engine: a query nested or chained past the limits of
-:mod:`api.query_limits`, or an escape that names no character, is refused here, with its
+:mod:`icgraph.api.query_limits`, or an escape that names no character, is refused here, with its
 line and column, before any engine sees it.
 """
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
 
-from api.query_limits import DEFAULT_LIMITS, Locate, QueryLimits, checked_tokens, locator
+from icgraph.api.query_limits import DEFAULT_LIMITS, Locate, QueryLimits, checked_tokens, locator
 from icgraph.errors import QuerySyntaxError
 
 _PN_CHARS_BASE = (
