@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from icgraph.api.backends import Backend, make_backend
 from icgraph.api.errors import install_handlers
-from icgraph.api.limits import BodyLimit
+from icgraph.api.limits import BodyLimit, UrlLimit
 from icgraph.api.pool import KillablePool
 from icgraph.api.routes import catalogue as catalogue_routes
 from icgraph.api.routes import (
@@ -78,8 +78,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.include_router(dumps.router)
     app.include_router(catalogue_routes.router_for(app.state.catalogue))
 
-    # Added last = outermost: CORS headers go on every answer, the 413s included.
+    # Added last = outermost: CORS headers go on every answer, the 413s and 414s included.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(UrlLimit, limit=settings.max_url_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -22,6 +22,7 @@ from icgraph.api.protocol import READ_ONLY, Operation, from_get, from_post, pars
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
 from icgraph.namespaces import PREFIXES
+from icgraph.query_limits import QueryLimits
 from icgraph.query_text import inspect_query
 
 router = APIRouter(tags=["sparql"])
@@ -176,8 +177,10 @@ async def _answer(
     choice = choose(request.headers.get("accept"), operation.format)
     if operation.query is None:
         return await _service_description(request, choice.graph, settings, backend)
-    # Relative IRIs resolve against the graph's own base, so <id/state/AT> works.
-    info = inspect_query(operation.query, PREFIXES, settings.base_iri)
+    # Relative IRIs resolve against the graph's own base, so <id/state/AT> works. The
+    # tokenizer refuses a query past the operator's limits before any engine sees it.
+    limits = QueryLimits.from_settings(settings)
+    info = inspect_query(operation.query, PREFIXES, settings.base_iri, limits=limits)
     if info.is_update:
         raise ProtocolError(READ_ONLY, status=403)
     allowed = settings.service_allowlist

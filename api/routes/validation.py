@@ -18,7 +18,6 @@ most ``ICGRAPH_QUERY_WORKERS`` run at once.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from icgraph.api.templating import TEMPLATES
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.load import parse_file
+from icgraph.rdf_guards import check_rdf, explain_parse_error
 
 router = APIRouter(tags=["validation"])
 
@@ -243,14 +243,19 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
             raise BodyTooLarge(
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
+    data = bytes(body)
+    try:
+        # Before a child is spent on it: entity declarations would expand in the parser.
+        check_rdf(data, INPUT_FORMATS[rdf_format])
+    except InputError as error:
+        raise InvalidRequest(f"Refused RDF{_where(error)}: {error.message}") from None
     limit = settings.validation_timeout
     pool: KillablePool = request.app.state.validation_pool
     try:
         # The wait for a free child counts against the limit too; a cancelled request (its
         # client gone, or the limit passed) has its child killed by the pool.
-        outcome = await asyncio.wait_for(
-            pool.run(validate_and_render, bytes(body), rdf_format, settings, fmt, timeout=limit),
-            limit,
+        outcome = await pool.run(
+            validate_and_render, data, rdf_format, settings, fmt, timeout=limit
         )
     except (TimeoutError, TimeLimitExceeded):
         raise ValidationTimeout(
@@ -260,10 +265,15 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
     except WorkerDied as error:
         raise ValidationTimeout(f"Validation stopped: {error}") from None
     if outcome.error is not None:
-        where = ""
-        if outcome.line is not None:
-            where = f" at line {outcome.line}"
-            if outcome.column is not None:
-                where += f", column {outcome.column}"
-        raise InvalidRequest(f"Malformed RDF{where}: {outcome.error}")
+        raise InvalidRequest(
+            f"Malformed RDF{_where(outcome)}: {explain_parse_error(outcome.error)}"
+        )
     return _respond(outcome.body, fmt)
+
+
+def _where(place: Outcome | InputError) -> str:
+    if place.line is None:
+        return ""
+    if place.column is None:
+        return f" at line {place.line}"
+    return f" at line {place.line}, column {place.column}"

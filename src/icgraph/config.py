@@ -95,6 +95,28 @@ class Settings(BaseSettings):
     version_poll_seconds: float = Field(
         1.0, gt=0, description="How often the server looks for a newly published store version."
     )
+    # Hostile input: limits checked before any parser sees a request (src/icgraph/query_limits.py
+    # says where pyoxigraph's parser gives way, and why these numbers are well below it).
+    query_max_depth: int = Field(
+        100, ge=1, le=500, description="Deepest nesting of (, { and [ a query may have."
+    )
+    query_max_elements: int = Field(
+        300,
+        ge=1,
+        le=1000,
+        description="Most groups, triple patterns, clauses (UNION, OPTIONAL, BIND, ...) and "
+        "operators in a query.",
+    )
+    query_max_tokens: int = Field(
+        100_000, ge=1, description="Most tokens (words, names, literals, punctuation) in a query."
+    )
+    max_url_bytes: int = Field(
+        32_768,
+        ge=1024,
+        le=65_535,
+        description="Longest request target (path and query string); longer gets 414. At "
+        "most 65,535, the longest uvicorn's parser passes on.",
+    )
     backend: Literal["embedded"] = Field(
         "embedded",
         description="The query backend; 'embedded' (pyoxigraph) is the one there is so far.",

@@ -34,6 +34,7 @@ from .errors import InputError, QuerySyntaxError, UnacceptableFormat
 from .formats import KIND_OF_FORM, Choice, Format, Kind
 from .namespaces import PREFIXES
 from .query_text import inspect_query
+from .syntax_hints import explain
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -148,7 +149,9 @@ def execute(
     try:
         return store.query(request.text, **options)
     except SyntaxError as exc:
-        raise syntax_error(exc, source) from None
+        # Where the tokenizer can tell, name the user's own mistake (an unknown keyword, an
+        # undefined prefix) rather than what the engine expected next.
+        raise explain(syntax_error(exc, source), request.text, prefixes) from None
     except RuntimeError as exc:
         if "SELECT projection" in str(exc):
             names = ", ".join(f"?{name}" for name, _ in request.bindings)

@@ -11,15 +11,23 @@ The tokenizer must never be fooled into reading ``SERVICE`` as part of a string,
 comment when the engine reads it as a keyword, so it implements the terminals that can hide
 text (strings, IRIs, comments, prefixed names with ``\\#`` escapes) exactly, and it reads the
 query a second time with ``\\u`` escapes decoded, as the SPARQL grammar says to.
+
+While it reads, it guards the engine: a query nested or chained past the limits of
+:mod:`icgraph.query_limits`, or an escape that names no character, is refused here, with its
+line and column, before any engine sees it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
+
+from icgraph.errors import QuerySyntaxError
+from icgraph.query_limits import DEFAULT_LIMITS, Locate, QueryLimits, checked_tokens, locator
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -47,6 +55,11 @@ _TOKEN = re.compile(
 )
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# The same, stepping over an escaped backslash: in "\\U00110000" the engine reads a
+# backslash and the letters U00110000, not a code point.
+_CODE_POINT = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LOW_SURROGATE = re.compile(r"\\u([Dd][C-Fc-f][0-9A-Fa-f]{2})")
+_LARGEST_CODE_POINT = 0x10FFFF
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset(
@@ -72,19 +85,90 @@ class QueryInfo:
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
     """``(kind, text)`` of every token but whitespace and comments."""
+    for kind, value, _ in token_spans(text):
+        yield kind, value
+
+
+def token_spans(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(kind, text, offset)`` of every token but whitespace and comments."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         assert kind is not None
         if kind not in ("ws", "comment"):
-            yield kind, match.group()
+            yield kind, match.group(), match.start()
 
 
-def _decode_escapes(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+def _is_surrogate(code: int) -> bool:
+    return 0xD800 <= code <= 0xDFFF
 
 
-def _read(text: str, default_prefixes: Mapping[str, str], base: str | None) -> QueryInfo:
-    toks = list(tokens(text))
+def check_code_points(text: str) -> None:
+    """Refuse a ``\\u`` / ``\\U`` escape that names no Unicode character (a syntax error)."""
+    for match in _CODE_POINT.finditer(text):
+        digits = match.group(1) or match.group(2)
+        if digits is None:
+            continue
+        code = int(digits, 16)
+        if code <= _LARGEST_CODE_POINT and not _is_surrogate(code):
+            continue
+        escape = match.group()
+        if code > _LARGEST_CODE_POINT:
+            message = f"{escape} is not a Unicode code point (the largest is \\U0010FFFF)"
+        else:
+            message = f"{escape} is a UTF-16 surrogate, not a character"
+            low = _LOW_SURROGATE.match(text, match.end())
+            if code < 0xDC00 and low:
+                combined = 0x10000 + ((code - 0xD800) << 10) + (int(low.group(1), 16) - 0xDC00)
+                message += f"; write the pair {escape}{low.group()} as \\U{combined:08X}"
+            else:
+                message += "; write the character itself or its \\U escape"
+        line, column = locator(text)(match.start())
+        raise QuerySyntaxError(message, line=line, column=column)
+
+
+def _decode_escapes(text: str) -> tuple[str, Locate]:
+    """The text with ``\\u`` escapes decoded, and where each of its offsets came from.
+
+    Escapes that name no character become U+FFFD (:func:`check_code_points` refuses them
+    where the engine would read them).
+    """
+    pieces: list[str] = []
+    decoded_at: list[int] = []  # offset in the decoded text of each decoded escape
+    source_at: list[tuple[int, int]] = []  # the escape's start and end in ``text``
+    last = length = 0
+    for match in _ESCAPE.finditer(text):
+        pieces.append(text[last : match.start()])
+        length += match.start() - last
+        code = int(match.group(1) or match.group(2), 16)
+        ok = code <= _LARGEST_CODE_POINT and not _is_surrogate(code)
+        pieces.append(chr(code) if ok else "\ufffd")
+        decoded_at.append(length)
+        source_at.append((match.start(), match.end()))
+        length += 1
+        last = match.end()
+    pieces.append(text[last:])
+    locate_source = locator(text)
+
+    def locate(offset: int) -> tuple[int, int]:
+        i = bisect_right(decoded_at, offset) - 1
+        if i < 0:
+            return locate_source(offset)
+        start, end = source_at[i]
+        if offset == decoded_at[i]:
+            return locate_source(start)
+        return locate_source(end + offset - decoded_at[i] - 1)
+
+    return "".join(pieces), locate
+
+
+def _read(
+    text: str,
+    default_prefixes: Mapping[str, str],
+    base: str | None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+    locate: Locate | None = None,
+) -> QueryInfo:
+    toks = checked_tokens(_TOKEN.finditer(text), limits, locate or locator(text))
     prefixes = dict(default_prefixes)
     form: str | None = None
     i = 0
@@ -183,9 +267,12 @@ def _endpoint(
 
 @lru_cache(maxsize=1024)
 def _inspect_cached(
-    text: str, default_prefixes: tuple[tuple[str, str], ...], base: str | None
+    text: str,
+    default_prefixes: tuple[tuple[str, str], ...],
+    base: str | None,
+    limits: QueryLimits,
 ) -> QueryInfo:
-    return inspect_query(text, dict(default_prefixes), base, cache=False)
+    return inspect_query(text, dict(default_prefixes), base, limits=limits, cache=False)
 
 
 def inspect_query(
@@ -193,12 +280,16 @@ def inspect_query(
     default_prefixes: Mapping[str, str] | None = None,
     base: str | None = None,
     *,
+    limits: QueryLimits = DEFAULT_LIMITS,
     cache: bool = True,
 ) -> QueryInfo:
     """Read the form, the dataset clause and the SERVICE endpoints of a query.
 
     ``default_prefixes`` and ``base`` must be those the engine will be given, so that a
     SERVICE endpoint written as a prefixed name or a relative IRI resolves the same way.
+    A query past one of ``limits`` raises :class:`~icgraph.query_limits.QueryTooComplex`, and an
+    escape that names no character raises :class:`~icgraph.errors.QuerySyntaxError`: both
+    are the client's mistakes, found before any engine sees the text.
 
     >>> info = inspect_query("PREFIX ex: <http://ex/> SELECT * { SERVICE ex:sparql { ?s ?p ?o } }")
     >>> info.form, info.service_endpoints
@@ -206,12 +297,14 @@ def inspect_query(
     """
     prefixes = default_prefixes or {}
     if cache and len(text) <= 20_000:
-        return _inspect_cached(text, tuple(sorted(prefixes.items())), base)
-    info = _read(text, prefixes, base)
+        return _inspect_cached(text, tuple(sorted(prefixes.items())), base, limits)
+    info = _read(text, prefixes, base, limits)
     if _ESCAPE.search(text):
+        check_code_points(text)
         # The grammar decodes \u escapes before tokenizing; read both ways and keep the
-        # stricter answer, so neither reading can hide a SERVICE from the check.
-        decoded = _read(_decode_escapes(text), prefixes, base)
+        # stricter answer, so neither reading can hide a SERVICE (or a nesting) from the check.
+        decoded_text, locate = _decode_escapes(text)
+        decoded = _read(decoded_text, prefixes, base, limits, locate)
         info = QueryInfo(
             decoded.form if info.form is None else info.form,
             info.has_dataset_clause or decoded.has_dataset_clause,
