@@ -14,7 +14,7 @@ from api.backends import Backend, make_backend
 from api.errors import install_handlers
 from api.limits import BodyLimit
 from api.routes import catalogue as catalogue_routes
-from api.routes import dumps, health, pages, resources, sparql, validation
+from api.routes import docs, dumps, health, pages, resources, sparql, validation
 from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings, get_settings
 
@@ -44,7 +44,15 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         finally:
             await backend.close()
 
-    app = FastAPI(title="icgraph", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc are served by api.routes.docs from vendored copies, not from a CDN.
+    app = FastAPI(
+        title="icgraph",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.backend = backend
     # Read once: the editor's tabs and the /queries routes serve the same catalogue.
@@ -52,6 +60,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     install_handlers(app)
 
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
