@@ -59,12 +59,13 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format("csv", "text/csv", _RESULTS, (), ("csv",), _W3 + "SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", _RESULTS, (), ("tsv",), _W3 + "SPARQL_Results_TSV"),
+    # Turtle is N3 without N3's extensions, so it answers clients that ask for N3.
     Format(
         "turtle",
         "text/turtle",
         _GRAPH,
-        ("application/x-turtle",),
-        ("turtle", "ttl"),
+        ("application/x-turtle", "text/n3"),
+        ("turtle", "ttl", "n3"),
         _W3 + "Turtle",
     ),
     Format(
@@ -88,7 +89,7 @@ FORMATS: tuple[Format, ...] = (
         "application/rdf+xml",
         _GRAPH,
         ("application/xml", "text/xml"),
-        ("rdfxml", "rdf", "xml", "rdf/xml"),
+        ("rdfxml", "rdf", "xml", "rdf/xml", "rdf+xml"),  # rdf+xml: SPARQLWrapper's name
         _W3 + "RDF_XML",
     ),
 )
