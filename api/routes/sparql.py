@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.templating import Jinja2Templates
+from rdflib import Graph
 
 from api import service_description
 from api.answers import answer
 from api.backends.base import Backend, NotAcceptable
 from api.errors import InvalidRequest, ProtocolError
-from api.formats import Format, Kind, choose
+from api.formats import Format, Kind, best_offer, choose, formats_for
 from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
 from api.query_text import inspect_query
 from icgraph.config import Settings
@@ -25,6 +28,11 @@ from icgraph.errors import QueryRefused
 from icgraph.namespaces import PREFIXES
 
 router = APIRouter(tags=["sparql"])
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+
+#: Media types of the service description page, offered after the RDF formats so that
+#: ``*/*`` and RDF clients keep getting RDF.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 _COMMON_PARAMETERS: list[dict[str, Any]] = [
@@ -173,9 +181,13 @@ router.add_api_route(
 async def _answer(
     request: Request, operation: Operation, settings: Settings, backend: Backend
 ) -> Response:
-    choice = choose(request.headers.get("accept"), operation.format)
+    accept = request.headers.get("accept")
     if operation.query is None:
-        return await _service_description(request, choice.graph, settings, backend)
+        if wants_page(accept, operation.format):
+            return await _service_page(request, settings, backend)
+        graph_format = choose(accept, operation.format).graph
+        return await _service_description(request, graph_format, settings, backend)
+    choice = choose(accept, operation.format)
     # Relative IRIs resolve against the graph's own base, so <id/state/AT> works.
     info = inspect_query(operation.query, PREFIXES, settings.base_iri)
     if info.is_update:
@@ -210,11 +222,26 @@ def _service_refusal(endpoint: str | None) -> str:
 _STATS_LOCK = "sd_stats_lock"
 
 
-async def _service_description(
-    request: Request, fmt: Format | None, settings: Settings, backend: Backend
-) -> Response:
-    if fmt is None:
-        raise NotAcceptable(Kind.GRAPH)
+def wants_page(accept: str | None, format_key: str | None) -> bool:
+    """True when a request for the service description ranks HTML first (a browser).
+
+    >>> wants_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None)
+    True
+    >>> wants_page("*/*", None), wants_page(None, None), wants_page("text/turtle", None)
+    (False, False, False)
+    >>> wants_page("text/html", "turtle"), wants_page(None, "html")
+    (False, True)
+    """
+    if format_key:
+        return format_key.strip().lower() in ("html", *HTML_TYPES)
+    if not accept:
+        return False
+    offers = [(f.media_type, *f.aliases) for f in formats_for(Kind.GRAPH)]
+    return best_offer(accept, [*offers, HTML_TYPES]) == len(offers)
+
+
+async def _description(request: Request, settings: Settings, backend: Backend) -> Graph:
+    """The service description graph for this request's endpoint URL (statistics cached)."""
     state = request.app.state
     if not hasattr(state, _STATS_LOCK):
         setattr(state, _STATS_LOCK, asyncio.Lock())
@@ -222,11 +249,38 @@ async def _service_description(
         if getattr(state, "sd_stats", None) is None:
             state.sd_stats = await service_description.statistics(backend, settings.query_timeout)
     endpoint = str(request.url.replace(query=""))
-    graph = service_description.describe(
+    return service_description.describe(
         endpoint, state.sd_stats, federated=bool(settings.service_allowlist)
     )
+
+
+async def _service_description(
+    request: Request, fmt: Format | None, settings: Settings, backend: Backend
+) -> Response:
+    if fmt is None:
+        raise NotAcceptable(Kind.GRAPH)
+    graph = await _description(request, settings, backend)
     return Response(
         service_description.serialize(graph, fmt),
         media_type=fmt.media_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+async def _service_page(request: Request, settings: Settings, backend: Backend) -> Response:
+    graph = await _description(request, settings, backend)
+    limits = {
+        "timeout": f"{settings.query_timeout:g}",
+        "results": f"{settings.max_results:,}",
+        "body": f"{settings.max_body_bytes:,}",
+    }
+    return TEMPLATES.TemplateResponse(
+        request,
+        "sparql.html.j2",
+        {
+            "sd": service_description.readable(graph),
+            "limits": limits,
+            "rdf_formats": formats_for(Kind.GRAPH),
+        },
         headers={"Vary": "Accept"},
     )

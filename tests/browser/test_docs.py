@@ -1,8 +1,9 @@
-"""The API documentation renders in a browser with nothing but this server: no CDN, no
-failed request, no console error."""
+"""The API documentation and the endpoint's page render in a browser with nothing but this server:
+no CDN, no failed request, no console error."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,20 @@ def test_pages_have_this_sites_favicon(page: Page, path: str) -> None:
     icon = page.locator('link[rel~="icon"]').get_attribute("href")
     assert icon in ("/static/favicon.svg", "/favicon.ico")
     assert page.request.get(icon).status == 200
+
+
+def test_a_browser_opening_the_endpoint_reads_its_description(
+    page: Page, screenshots: Path
+) -> None:
+    problems = _watch(page)
+    response = page.goto("/sparql")
+    assert response is not None and response.headers["content-type"].startswith("text/html")
+    expect(page.locator("h1")).to_have_text("SPARQL endpoint")
+    expect(
+        page.locator('#graphs tr[data-graph="https://w3id.org/icgraph/graph/states"]')
+    ).to_contain_text("242")
+    page.screenshot(path=str(screenshots / "sparql.png"), full_page=True)
+    page.locator("#open-editor").click()
+    expect(page).to_have_url(re.compile(r"/editor$"))
+    expect(page.locator(".yasgui .tabsList .tab").first).to_contain_text("cq01-responding-states")
+    assert problems == []
