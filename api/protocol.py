@@ -90,6 +90,11 @@ def _iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
     return values
 
 
+#: The shortest time limit a request may ask for: below it even a trivial query would be
+#: stopped by the round trip to a worker, and a 503 would blame the server for the request.
+MIN_TIMEOUT = 1.0
+
+
 def _timeout(value: str | None) -> float | None:
     if value is None or value == "":
         return None
@@ -99,7 +104,7 @@ def _timeout(value: str | None) -> float | None:
         raise InvalidRequest(f"'timeout' must be a number of seconds, got {value!r}") from None
     if not math.isfinite(seconds) or seconds <= 0:
         raise InvalidRequest(f"'timeout' must be a positive number of seconds, got {value!r}")
-    return seconds
+    return max(seconds, MIN_TIMEOUT)
 
 
 def _operation(params: Sequence[tuple[str, str]], query: str | None) -> Operation:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
 
-from api import service_description
+from api import openapi, service_description
 from api.answers import answer
 from api.backends.base import Backend, NotAcceptable
 from api.errors import InvalidRequest, ProtocolError
@@ -35,6 +35,13 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "tem
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+_ALL_KINDS = (Kind.SOLUTIONS, Kind.BOOLEAN, Kind.GRAPH)
+_FORMAT_HELP = (
+    "Result format, overriding Accept: json, xml, csv, tsv (SELECT, ASK), turtle (also n3), "
+    "ntriples, jsonld, rdfxml (CONSTRUCT, DESCRIBE, the service description), or a media type. "
+    "It may be given more than once if every value names the same format. A format the query "
+    "form cannot have (csv for a CONSTRUCT) is a 406."
+)
 _COMMON_PARAMETERS: list[dict[str, Any]] = [
     {
         "name": "default-graph-uri",
@@ -56,38 +63,43 @@ _COMMON_PARAMETERS: list[dict[str, Any]] = [
         "explode": True,
     },
     {
-        "name": "format",
-        "in": "query",
-        "required": False,
-        "description": "Result format, overriding Accept: json, xml, csv, tsv, turtle, "
-        "ntriples, jsonld, rdfxml, or a media type.",
-        "schema": {"type": "string"},
-    },
-    {
         "name": "timeout",
         "in": "query",
         "required": False,
-        "description": "Seconds the query may run; capped by the server's limit.",
+        "description": "Seconds the query may run: capped by the server's limit, and at "
+        "least 1 (a smaller value counts as 1).",
         "schema": {"type": "number", "exclusiveMinimum": 0},
     },
 ]
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
-        "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML), or the "
-        "service description. A header X-SPARQL-MaxRows says the results "
-        "were cut at the server's result cap."
-    },
-    400: {
-        "description": "Malformed request or query syntax error (with line and column), "
-        "or a SERVICE endpoint that is not allowed."
-    },
-    403: {"description": "SPARQL Update: this endpoint is read-only."},
-    406: {"description": "No acceptable result format."},
-    413: {"description": "Request body over the server's cap."},
-    415: {"description": "POST with a media type that is not a query."},
-    503: {"description": "The query ran past its time limit and was stopped."},
-}
+_RESULT_TYPES = [f.media_type for kind in _ALL_KINDS for f in formats_for(kind)]
+
+
+def _responses(page: bool) -> dict[int | str, dict[str, Any]]:
+    media_types = [*_RESULT_TYPES, *(["text/html"] if page else [])]
+    what = "the service description (RDF; an HTML page for browsers)" if page else ""
+    return {
+        200: {
+            "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+            "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML)"
+            + (f", or without a query {what}" if page else "")
+            + ". A header X-SPARQL-MaxRows says the results were cut at the server's "
+            "result cap.",
+            "content": openapi.content(media_types),
+        },
+        400: openapi.error(
+            "Malformed request or query syntax error (with line and column), a SERVICE "
+            "endpoint that is not allowed, or format values that disagree."
+        ),
+        403: openapi.error("SPARQL Update: this endpoint is read-only."),
+        406: openapi.error(
+            "No acceptable result format for this query form (the body lists those there are)."
+        ),
+        413: openapi.error("Request body over the server's cap."),
+        415: openapi.error("POST with a media type that is not a query."),
+        503: openapi.error("The query ran past its time limit and was stopped."),
+    }
+
+
 _GET_OPENAPI: dict[str, Any] = {
     "parameters": [
         {
@@ -98,24 +110,27 @@ _GET_OPENAPI: dict[str, Any] = {
             "schema": {"type": "string"},
         },
         *_COMMON_PARAMETERS,
+        openapi.format_parameter(
+            _ALL_KINDS,
+            _FORMAT_HELP + " Without a query, html gives the service description as a page.",
+            extra=("html", *HTML_TYPES),
+        ),
     ],
 }
+# The form names only the query: the other parameters may come in the form or in the URL,
+# but documenting them twice makes clients send both.
 _POST_OPENAPI: dict[str, Any] = {
-    "parameters": _COMMON_PARAMETERS,
+    "parameters": [*_COMMON_PARAMETERS, openapi.format_parameter(_ALL_KINDS, _FORMAT_HELP)],
     "requestBody": {
         "required": True,
+        "description": "The query, as a form (query=..., and optionally the parameters above) "
+        "or as the body itself (application/sparql-query).",
         "content": {
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",
                     "required": ["query"],
-                    "properties": {
-                        "query": {"type": "string"},
-                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-                        "format": {"type": "string"},
-                        "timeout": {"type": "number"},
-                    },
+                    "properties": {"query": {"type": "string"}},
                 }
             },
             "application/sparql-query": {"schema": {"type": "string"}},
@@ -143,14 +158,24 @@ def _parse_query_string(raw: bytes) -> tuple[tuple[str, str], ...]:
 # api.deps does) directly: FastAPI's dependency solving was 40 % of a cached answer's time.
 
 
-@router.get("/sparql", responses=_RESPONSES, openapi_extra=_GET_OPENAPI)
+@router.get(
+    "/sparql",
+    response_class=Response,
+    responses=_responses(page=True),
+    openapi_extra=_GET_OPENAPI,
+)
 async def sparql_get(request: Request) -> Response:
     """Run a SPARQL query given as ?query=, or return the service description without one."""
     state = request.app.state
     return await _answer(request, from_get(_url_params(request)), state.settings, state.backend)
 
 
-@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_OPENAPI)
+@router.post(
+    "/sparql",
+    response_class=Response,
+    responses=_responses(page=False),
+    openapi_extra=_POST_OPENAPI,
+)
 async def sparql_post(request: Request) -> Response:
     """Run a SPARQL query sent as a form (query=...) or as application/sparql-query."""
     operation = from_post(
@@ -160,7 +185,8 @@ async def sparql_post(request: Request) -> Response:
     return await _answer(request, operation, state.settings, state.backend)
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+# OPTIONS too: its Allow must name both methods, which two separate routes would not.
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False)
 async def sparql_other(request: Request) -> Response:
     """Refuse methods the protocol does not define for queries."""
     raise ProtocolError(
@@ -174,7 +200,7 @@ async def sparql_other(request: Request) -> Response:
 router.add_api_route("/sparql/", sparql_get, methods=["GET"], include_in_schema=False)
 router.add_api_route("/sparql/", sparql_post, methods=["POST"], include_in_schema=False)
 router.add_api_route(
-    "/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"], include_in_schema=False
+    "/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False
 )
 
 

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import openapi
 from api.deps import SettingsDep
 from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from api.formats import best_offer
@@ -93,6 +94,22 @@ def negotiate(accept: str | None, format_key: str | None) -> str:
     return chosen
 
 
+#: The ``format`` parameter as documented: every value :func:`negotiate` reads.
+_FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "Report format, overriding Accept: turtle, html, json, csv, svg, png, or a "
+    "media type.",
+    "schema": {
+        "type": "string",
+        "enum": list(
+            dict.fromkeys(["", "ttl", *(v for n, m, a in REPORT_FORMATS for v in (n, m, *a))])
+        ),
+    },
+}
+
+
 def _available() -> str:
     return ", ".join(media_type for _, media_type, _ in REPORT_FORMATS)
 
@@ -137,14 +154,17 @@ def _current_scorecard(request: Request, settings: Settings) -> report_module.Sc
 @router.get(
     "/validation",
     summary="The validation report of the served graph",
+    response_class=Response,
     responses={
         200: {
             "description": "The SHACL validation report (Turtle), the scorecard (JSON, CSV, "
-            "HTML) or its heatmap (SVG, PNG)."
+            "HTML) or its heatmap (SVG, PNG).",
+            "content": openapi.content(m for _, m, _ in REPORT_FORMATS),
         },
-        406: {"description": "No acceptable format."},
-        503: {"description": "No graph has been published."},
+        406: openapi.error("No acceptable format."),
+        503: openapi.error("No graph has been published."),
     },
+    openapi_extra={"parameters": [_FORMAT_PARAMETER]},
 )
 async def get_validation(request: Request, settings: SettingsDep) -> Response:
     """Framework completeness (sh:Warning), recommendation gaps (sh:Info) and integrity
@@ -168,6 +188,18 @@ def _input_format(content_type: str | None) -> str:
             f"Unsupported media type {media_type!r}; send RDF as one of: {', '.join(INPUT_FORMATS)}"
         )
     return media_type
+
+
+def _check_json_ld_top_level(body: bytes) -> None:
+    """A JSON-LD document is a JSON object or array (JSON-LD 1.1, section 9); the parser
+    would read a bare string or number as an empty graph and report it valid."""
+    start = body.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if start in (b"{", b"["):
+        return
+    found = f"starts with {start.decode('utf-8', 'replace')!r}" if start else "is empty"
+    raise InvalidRequest(
+        f"Malformed RDF at line 1: a JSON-LD document is a JSON object or array; the body {found}"
+    )
 
 
 class ValidationTimeout(ProtocolError):
@@ -207,12 +239,28 @@ def _gate(request: Request, settings: Settings) -> asyncio.Semaphore:
 @router.post(
     "/validate",
     summary="Validate your RDF with the ontology, code lists and shapes",
+    response_class=Response,
     responses={
-        200: {"description": "The validation report of the data sent, in the negotiated format."},
-        400: {"description": "Malformed RDF, with the parser's message, line and column."},
-        406: {"description": "No acceptable format."},
-        413: {"description": "Body larger than the server's limit."},
-        415: {"description": "Content-Type is not Turtle, N-Triples, JSON-LD or RDF/XML."},
+        200: {
+            "description": "The validation report of the data sent, in the negotiated format.",
+            "content": openapi.content(m for _, m, _ in REPORT_FORMATS),
+        },
+        400: openapi.error("Malformed RDF, with the parser's message, line and column."),
+        406: openapi.error("No acceptable format."),
+        413: openapi.error("Body larger than the server's limit."),
+        415: openapi.error("Content-Type is not Turtle, N-Triples, JSON-LD or RDF/XML."),
+        503: openapi.error("Validation ran past its time limit and was stopped."),
+    },
+    openapi_extra={
+        "parameters": [_FORMAT_PARAMETER],
+        "requestBody": {
+            "required": True,
+            "description": "The RDF to validate.",
+            "content": {
+                m: {"schema": {"type": ["object", "array"]} if "json" in m else {"type": "string"}}
+                for m in INPUT_FORMATS
+            },
+        },
     },
 )
 async def post_validate(request: Request, settings: SettingsDep) -> Response:
@@ -229,6 +277,8 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
             raise BodyTooLarge(
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
+    if rdf_format == "application/ld+json":
+        _check_json_ld_top_level(bytes(body))
     limit = settings.validation_timeout
     try:
         async with asyncio.timeout(limit):

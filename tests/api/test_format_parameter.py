@@ -93,3 +93,9 @@ def test_over_http(client: TestClient) -> None:
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"].startswith("text/turtle")
         assert '"Spain"@en' in answer.text
+
+
+@pytest.mark.parametrize(("given", "kept"), [("0.001", 1.0), ("1", 1.0), ("2.5", 2.5)])
+def test_a_timeout_under_a_second_counts_as_one(given: str, kept: float) -> None:
+    # Below a second even a trivial query would be stopped by the round trip to a worker.
+    assert from_get([("query", SELECT), ("timeout", given)]).timeout == kept
