@@ -10,19 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from api.app import create_app
-    from api.server import serve
+    from icgraph.api.app import create_app
+    from icgraph.api.server import serve
 
 __all__ = ["create_app", "serve"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
-        from api.app import create_app
+        from icgraph.api.app import create_app
 
         return create_app
     if name == "serve":
-        from api.server import serve
+        from icgraph.api.server import serve
 
         return serve
     raise AttributeError(f"module 'api' has no attribute {name!r}")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import Response
 
-from api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
-from api.formats import Choice, Kind
-from api.query_text import QueryInfo
+from icgraph.api.backends.base import Backend, Dataset, NotAcceptable, QueryRequest
+from icgraph.api.formats import Choice, Kind
+from icgraph.query_text import QueryInfo
 from icgraph.config import Settings
 
 #: The kind of answer each query form gives.

@@ -10,11 +10,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.backends import Backend, make_backend
-from api.errors import install_handlers
-from api.limits import BodyLimit
-from api.routes import catalogue as catalogue_routes
-from api.routes import docs, dumps, health, pages, resources, sparql, validation
+from icgraph.api.backends import Backend, make_backend
+from icgraph.api.errors import install_handlers
+from icgraph.api.limits import BodyLimit
+from icgraph.api.routes import catalogue as catalogue_routes
+from icgraph.api.routes import docs, dumps, health, pages, resources, sparql, validation
 from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings, get_settings
 

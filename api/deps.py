@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.backends.base import Backend
+from icgraph.api.backends.base import Backend
 from icgraph.config import Settings
 
 

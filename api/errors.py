@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from api.backends.base import BackendUnavailable, NotAcceptable
-from api.formats import Kind, describe_available
+from icgraph.api.backends.base import BackendUnavailable, NotAcceptable
+from icgraph.api.formats import Kind, describe_available
 from icgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import BodyTooLarge, plain
+from icgraph.api.errors import BodyTooLarge, plain
 
 
 def _too_large(limit: int) -> str:

@@ -19,10 +19,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.backends.base import Backend, QueryRequest, QueryResult
-from api.errors import ProtocolError
-from api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.api.errors import ProtocolError
+from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format, parse_accept, quality
+from icgraph.query_text import inspect_query
 from icgraph.namespaces import PREFIXES
 
 #: File extensions a document IRI may end with, and the format each one selects.

@@ -1,6 +1,6 @@
 """Pieces of the OpenAPI document that several routes share, so that it says what they send.
 
-The routes read their parameters themselves (see :mod:`api.routes.sparql`), so FastAPI cannot
+The routes read their parameters themselves (see :mod:`icgraph.api.routes.sparql`), so FastAPI cannot
 infer their schemas or media types: these helpers spell them out. The schemathesis test
 (``tests/api/test_openapi.py``) checks the document against the running server.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from api.formats import Kind, formats_for
+from icgraph.api.formats import Kind, formats_for
 
-#: Error answers are one plain-text sentence (see :mod:`api.errors`).
+#: Error answers are one plain-text sentence (see :mod:`icgraph.api.errors`).
 PLAIN_TEXT: dict[str, Any] = {"text/plain": {"schema": {"type": "string"}}}
 
 

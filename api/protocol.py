@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from api.backends.base import Dataset
-from api.errors import InvalidRequest, ProtocolError
-from api.formats import Choice, Kind, choose
+from icgraph.api.backends.base import Dataset
+from icgraph.api.errors import InvalidRequest, ProtocolError
+from icgraph.api.formats import Choice, Kind, choose
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

@@ -1,10 +1,10 @@
-"""Run the facade with uvicorn: ``serve(settings)``, or ``python -m api.server``."""
+"""Run the facade with uvicorn: ``serve(settings)``, or ``python -m icgraph.api.server``."""
 
 from __future__ import annotations
 
 import uvicorn
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph import store
 from icgraph.config import Settings
 
@@ -28,7 +28,7 @@ def serve(settings: Settings) -> None:
 
 
 def main() -> None:
-    """Entry point for ``python -m api.server``: settings from the ICGRAPH_ environment."""
+    """Entry point for ``python -m icgraph.api.server``: settings from the ICGRAPH_ environment."""
     serve(Settings())
 
 

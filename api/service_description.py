@@ -14,9 +14,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
-from api.backends.base import Backend, QueryRequest
-from api.formats import FORMATS, Choice, Format
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest
+from icgraph.api.formats import FORMATS, Choice, Format
+from icgraph.query_text import inspect_query
 from icgraph.dumps import FORMATS as DUMP_FORMATS
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
-"""The facade as ``api.server.serve`` runs it, optionally without its result cache.
+"""The facade as ``icgraph.api.server.serve`` runs it, optionally without its result cache.
 
     python benchmarks/facade_server.py [--no-cache]
 
-Settings come from the ICGRAPH_ environment, as for ``python -m api.server``; --no-cache
+Settings come from the ICGRAPH_ environment, as for ``python -m icgraph.api.server``; --no-cache
 measures every request through a query worker (the engine-bound figure).
 """
 
@@ -12,8 +12,8 @@ import sys
 
 import uvicorn
 
-from api.app import create_app
-from api.backends.embedded import EmbeddedBackend
+from icgraph.api.app import create_app
+from icgraph.api.backends.embedded import EmbeddedBackend
 from icgraph.config import Settings
 
 

@@ -157,7 +157,7 @@ def start_facade(
         }
     )
     command = (
-        [sys.executable, "-m", "api.server"]
+        [sys.executable, "-m", "icgraph.api.server"]
         if cache
         else [sys.executable, str(HERE / "facade_server.py"), "--no-cache"]
     )

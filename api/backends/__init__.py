@@ -1,10 +1,10 @@
-"""Backends that answer SPARQL queries for the HTTP facade; see :mod:`api.backends.base`."""
+"""Backends that answer SPARQL queries for the HTTP facade; see :mod:`icgraph.api.backends.base`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from api.backends.base import (
+from icgraph.api.backends.base import (
     Backend,
     BackendUnavailable,
     Dataset,
@@ -29,11 +29,11 @@ __all__ = [
 
 def make_backend(settings: Settings) -> Backend:
     """The backend the settings ask for, behind a result cache unless that is sized 0."""
-    from api.backends.cache import CachedBackend
+    from icgraph.api.backends.cache import CachedBackend
 
     cache_bytes = settings.result_cache_bytes
     if settings.backend == "embedded":
-        from api.backends.embedded import EmbeddedBackend
+        from icgraph.api.backends.embedded import EmbeddedBackend
 
         backend: Backend = EmbeddedBackend.from_settings(settings)
         return CachedBackend(backend, cache_bytes) if cache_bytes else backend

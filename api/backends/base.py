@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from api.formats import Choice, Kind
-from api.query_text import QueryInfo
+from icgraph.api.formats import Choice, Kind
+from icgraph.query_text import QueryInfo
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import asyncio
 from collections import OrderedDict
 from typing import Any
 
-from api.backends.base import Backend, QueryRequest, QueryResult
+from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
 from icgraph.errors import QueryTimeout
 
 #: Cache size when the settings do not name one.

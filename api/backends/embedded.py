@@ -1,6 +1,6 @@
 """The embedded backend: a pool of worker processes over the on-disk pyoxigraph store.
 
-Each worker (:mod:`api.backends.worker`) opens the store read-only and answers one query at
+Each worker (:mod:`icgraph.api.backends.worker`) opens the store read-only and answers one query at
 a time over its pipes. A query waits for an idle worker, and both the wait and the run count
 against its time limit. When the limit passes, the worker is killed with SIGKILL, which is
 the only way to stop a pyoxigraph query, and a fresh worker is started in the background;
@@ -21,14 +21,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.backends.base import (
+from icgraph.api.backends.base import (
     BackendUnavailable,
     NotAcceptable,
     QueryRequest,
     QueryResult,
 )
-from api.errors import EvaluationError, InvalidRequest
-from api.formats import BY_NAME, Kind
+from icgraph.api.errors import EvaluationError, InvalidRequest
+from icgraph.api.formats import BY_NAME, Kind
 from icgraph import store as icgraph_store
 from icgraph.errors import QuerySyntaxError, QueryTimeout
 from icgraph.namespaces import PREFIXES
@@ -66,7 +66,7 @@ class _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "api.backends.worker",
+            "icgraph.api.backends.worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,

@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a running query, so each query runs in one of these processes and
 the parent kills the process when the query's time is up; the operating system then takes
-the CPU and memory back. The parent (:mod:`api.backends.embedded`) speaks to it over stdin
+the CPU and memory back. The parent (:mod:`icgraph.api.backends.embedded`) speaks to it over stdin
 and stdout with length-prefixed pickles; nothing else may write to the protocol channel, so
 the worker moves ``sys.stdout`` onto stderr first.
 
@@ -12,7 +12,7 @@ one row or triple; the writer stops the engine after ``max_results + 1`` rows, t
 cut at a line end, and pyoxigraph converts them into the requested format when that is not
 TSV / N-Triples (``parse_query_results(...).serialize(...)`` runs in Rust).
 
-Run as ``python -m api.backends.worker``.
+Run as ``python -m icgraph.api.backends.worker``.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The facade's routers, one module per concern; ``api.app.create_app`` includes each."""
+"""The facade's routers, one module per concern; ``icgraph.api.app.create_app`` includes each."""

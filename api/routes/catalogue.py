@@ -21,12 +21,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api import openapi
-from api.answers import answer, kind_of
-from api.backends.base import Backend
-from api.errors import InvalidRequest
-from api.formats import Kind, choose, formats_for
-from api.query_text import inspect_query
+from icgraph.api import openapi
+from icgraph.api.answers import answer, kind_of
+from icgraph.api.backends.base import Backend
+from icgraph.api.errors import InvalidRequest
+from icgraph.api.formats import Kind, choose, formats_for
+from icgraph.query_text import inspect_query
 from icgraph.catalogue import CatalogueQuery, Parameter
 from icgraph.config import Settings
 from icgraph.errors import InputError

@@ -24,8 +24,8 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, RDF, XSD
 
-from api import linked_data as ld
-from api.deps import BackendDep, SettingsDep
+from icgraph.api import linked_data as ld
+from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph import dumps as dump_files
 from icgraph import store as store_module
 from icgraph.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import BackendDep
+from icgraph.api.deps import BackendDep
 
 router = APIRouter(tags=["health"])
 

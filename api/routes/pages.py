@@ -27,10 +27,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.backends.base import Backend, QueryRequest
-from api.deps import BackendDep, SettingsDep
-from api.formats import BY_NAME, Choice
-from api.query_text import inspect_query
+from icgraph.api.backends.base import Backend, QueryRequest
+from icgraph.api.deps import BackendDep, SettingsDep
+from icgraph.api.formats import BY_NAME, Choice
+from icgraph.query_text import inspect_query
 from icgraph import report
 from icgraph.catalogue import CatalogueQuery
 from icgraph.config import Settings

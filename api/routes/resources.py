@@ -24,8 +24,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
-from api import linked_data as ld
-from api.deps import BackendDep, SettingsDep
+from icgraph.api import linked_data as ld
+from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph import ontology_docs
 from icgraph.config import Settings
 

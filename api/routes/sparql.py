@@ -16,13 +16,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
 
-from api import openapi, service_description
-from api.answers import answer
-from api.backends.base import Backend, NotAcceptable
-from api.errors import InvalidRequest, ProtocolError
-from api.formats import Format, Kind, best_offer, choose, formats_for
-from api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
-from api.query_text import inspect_query
+from icgraph.api import openapi, service_description
+from icgraph.api.answers import answer
+from icgraph.api.backends.base import Backend, NotAcceptable
+from icgraph.api.errors import InvalidRequest, ProtocolError
+from icgraph.api.formats import Format, Kind, best_offer, choose, formats_for
+from icgraph.api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
+from icgraph.query_text import inspect_query
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
 from icgraph.namespaces import PREFIXES

@@ -26,11 +26,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api import openapi
-from api.deps import SettingsDep
-from api.errors import BodyTooLarge, InvalidRequest, ProtocolError
-from api.formats import best_offer
-from api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
+from icgraph.api import openapi
+from icgraph.api.deps import SettingsDep
+from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
+from icgraph.api.formats import best_offer
+from icgraph.api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
 from icgraph import report as report_module
 from icgraph import store as store_module
 from icgraph.config import Settings

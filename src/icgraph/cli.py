@@ -247,7 +247,7 @@ def serve(host: str | None, port: int | None) -> None:
     # The app lives in the api package, which imports icgraph; icgraph names it only by string.
     # The factory reads the same ICGRAPH_* settings; host and port matter only to uvicorn.
     uvicorn.run(
-        "api.app:create_app",
+        "icgraph.api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph.config import Settings
 
 from ..paths import ROOT

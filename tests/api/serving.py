@@ -2,7 +2,7 @@
 
 Reusable by any test (and by the benchmarks): ``build_store`` publishes files into an
 on-disk pyoxigraph store with ``icgraph.store.publish``; ``running_server`` starts
-``python -m api.server`` in a child process with ``ICGRAPH_*`` settings, waits until
+``python -m icgraph.api.server`` in a child process with ``ICGRAPH_*`` settings, waits until
 ``/health`` answers, and stops it afterwards.
 """
 
@@ -77,7 +77,7 @@ def running_server(store: Path, **settings: object) -> Iterator[str]:
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server stops
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.server"], env=env, cwd=REPO, stdout=log, stderr=log
+        [sys.executable, "-m", "icgraph.api.server"], env=env, cwd=REPO, stdout=log, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.backends import Backend, QueryRequest, QueryResult
-from api.formats import Kind
+from icgraph.api.app import create_app
+from icgraph.api.backends import Backend, QueryRequest, QueryResult
+from icgraph.api.formats import Kind
 from icgraph.config import Settings
 from icgraph.errors import QueryTimeout
 

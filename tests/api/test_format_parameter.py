@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.errors import InvalidRequest
-from api.formats import BY_NAME, choose
-from api.protocol import from_get, from_post
+from icgraph.api.errors import InvalidRequest
+from icgraph.api.formats import BY_NAME, choose
+from icgraph.api.protocol import from_get, from_post
 
 SELECT = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
 

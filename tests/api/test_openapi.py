@@ -18,7 +18,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from schemathesis.config import SchemathesisConfig
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph.config import Settings
 
 from ..paths import ROOT

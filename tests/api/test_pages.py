@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.backends import make_backend
-from api.backends.base import QueryRequest, QueryResult
+from icgraph.api.app import create_app
+from icgraph.api.backends import make_backend
+from icgraph.api.backends.base import QueryRequest, QueryResult
 from icgraph import report
 from icgraph.catalogue import load_catalogue
 from icgraph.config import Settings

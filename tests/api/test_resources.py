@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph.config import Settings
 
 from ..paths import ROOT

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from api.formats import FORMATS
+from icgraph.api.formats import FORMATS
 
 CHROMIUM_ACCEPT = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"

@@ -8,11 +8,11 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from api.backends.worker import execute
-from api.errors import ProtocolError, tidy_syntax_message
-from api.formats import Kind, choose, negotiate
-from api.protocol import from_get, from_post
-from api.query_text import inspect_query
+from icgraph.api.backends.worker import execute
+from icgraph.api.errors import ProtocolError, tidy_syntax_message
+from icgraph.api.formats import Kind, choose, negotiate
+from icgraph.api.protocol import from_get, from_post
+from icgraph.query_text import inspect_query
 
 # --- content negotiation ---------------------------------------------------------------------
 

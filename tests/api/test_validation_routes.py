@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from api.app import create_app
+from icgraph.api.app import create_app
 from icgraph import report
 from icgraph.config import Settings
 from icgraph.validate import SH

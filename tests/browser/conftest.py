@@ -1,6 +1,6 @@
 """Browser tests: the real server over a socket, driven by Debian's chromium through Playwright.
 
-The server is ``python -m api.server`` on 127.0.0.1, started by the API tests' helper on the
+The server is ``python -m icgraph.api.server`` on 127.0.0.1, started by the API tests' helper on the
 graph the session fixtures build. Chromium is the system one (``/usr/bin/chromium``, which
 ``.ci/run`` installs), never a browser Playwright downloads, and it is started with every
 background network feature off, so a test that passes has fetched nothing off this machine.
