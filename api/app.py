@@ -16,6 +16,7 @@ from icgraph.api.limits import BodyLimit, UrlLimit
 from icgraph.api.pool import KillablePool
 from icgraph.api.routes import catalogue as catalogue_routes
 from icgraph.api.routes import (
+    docs,
     dumps,
     figures,
     health,
@@ -59,7 +60,15 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             await backend.close()
             app.state.validation_pool.close()
 
-    app = FastAPI(title="icgraph", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc are served by api.routes.docs from vendored copies, not from a CDN.
+    app = FastAPI(
+        title="icgraph",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.backend = backend
     # Read once: the editor's tabs and the /queries routes serve the same catalogue.
@@ -67,6 +76,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     install_handlers(app)
 
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from icgraph.api.backends.base import Dataset
 from icgraph.api.errors import InvalidRequest, ProtocolError
+from icgraph.api.formats import Choice, Kind, choose
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -46,12 +47,52 @@ def _single(params: Sequence[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _named(value: str) -> Choice:
+    """The formats a ``format`` value names, for each kind of answer.
+
+    A value with commas is a list of media types (SPARQLWrapper sends its Accept list so):
+    for each kind, the first one that names a format of that kind.
+    """
+    if "," not in value:
+        return choose(None, value)
+    named = [choose(None, item) for item in value.split(",") if item.strip()]
+    return Choice(
+        *(next((f for c in named if (f := c.for_kind(kind)) is not None), None) for kind in Kind)
+    )
+
+
+def _format(params: Sequence[tuple[str, str]]) -> str | None:
+    """The ``format`` parameter, which may be given more than once if every value agrees.
+
+    SPARQLWrapper, with its default settings, sends a short name and a media type for some
+    formats (``format=tsv&format=text/tab-separated-values``), as Fuseki and Virtuoso accept.
+    Values agree when they name the same format for every kind of answer.
+    """
+    values = [value.strip() for key, value in params if key == "format" and value.strip()]
+    if len({value.lower() for value in values}) <= 1:
+        return values[0] if values else None
+    named = [_named(value) for value in values]
+    if any(n != named[0] for n in named):
+        given = ", ".join(repr(value) for value in values)
+        raise InvalidRequest(
+            f"the 'format' parameter was given {len(values)} times and names different formats "
+            f"({given}); give one format, or values that all name it"
+        )
+    # A value the format table reads as it stands: a short name or one media type.
+    return next((v for v in values if "," not in v), values[0])
+
+
 def _iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
     values = tuple(value for key, value in params if key == name)
     for value in values:
         if not _ABSOLUTE_IRI.match(value):
             raise InvalidRequest(f"'{name}' must be an absolute IRI, got {value!r}")
     return values
+
+
+#: The shortest time limit a request may ask for: below it even a trivial query would be
+#: stopped by the round trip to a worker, and a 503 would blame the server for the request.
+MIN_TIMEOUT = 1.0
 
 
 def _timeout(value: str | None) -> float | None:
@@ -63,14 +104,14 @@ def _timeout(value: str | None) -> float | None:
         raise InvalidRequest(f"'timeout' must be a number of seconds, got {value!r}") from None
     if not math.isfinite(seconds) or seconds <= 0:
         raise InvalidRequest(f"'timeout' must be a positive number of seconds, got {value!r}")
-    return seconds
+    return max(seconds, MIN_TIMEOUT)
 
 
 def _operation(params: Sequence[tuple[str, str]], query: str | None) -> Operation:
     return Operation(
         query=query,
         dataset=Dataset(_iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")),
-        format=_single(params, "format") or None,
+        format=_format(params),
         timeout=_timeout(_single(params, "timeout")),
     )
 

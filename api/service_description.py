@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.term import Node
 
 from icgraph.api.backends.base import Backend, QueryRequest
 from icgraph.api.formats import BY_NAME, FORMATS, Choice, Format
@@ -150,3 +151,81 @@ def describe(
 def serialize(graph: Graph, fmt: Format) -> bytes:
     data = graph.serialize(format=_RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+# --- The description in readable form (the page a browser gets at /sparql) -----------------------
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    """A graph of the dataset and its VoID counts (None where the statistics are missing)."""
+
+    name: str
+    triples: int | None
+    subjects: int | None
+    properties: int | None
+    objects: int | None
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What the service description graph says, for a page: read from the graph itself, so
+    the page and the RDF cannot disagree."""
+
+    endpoint: str
+    title: str
+    languages: tuple[str, ...]
+    features: tuple[str, ...]
+    entailment: str
+    result_formats: tuple[Format, ...]
+    default_graph: GraphCounts
+    named_graphs: tuple[GraphCounts, ...]
+    dumps: tuple[str, ...]
+    see_also: tuple[str, ...]
+
+
+def _int(graph: Graph, node: Node | None, term: URIRef) -> int | None:
+    if node is None:
+        return None
+    value = graph.value(node, term)
+    return int(value) if isinstance(value, Literal) else None
+
+
+def _graph_counts(graph: Graph, name: str, node: Node | None) -> GraphCounts:
+    return GraphCounts(
+        name,
+        _int(graph, node, VOID.triples),
+        _int(graph, node, VOID.distinctSubjects),
+        _int(graph, node, VOID.properties),
+        _int(graph, node, VOID.distinctObjects),
+    )
+
+
+def _local_name(term: object) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def readable(graph: Graph) -> Readable:
+    """The service description of :func:`describe`, as plain values."""
+    service = next(graph.subjects(RDF.type, SD.Service))
+    dataset = graph.value(service, SD.defaultDataset)
+    formats = {str(f) for f in graph.objects(service, SD.resultFormat)}
+    named = []
+    for entry in graph.objects(dataset, SD.namedGraph):
+        name = str(graph.value(entry, SD.name))
+        named.append(_graph_counts(graph, name, graph.value(entry, SD.graph)))
+    return Readable(
+        endpoint=str(graph.value(service, SD.endpoint)),
+        title=str(graph.value(service, DCTERMS.title) or "SPARQL endpoint"),
+        languages=tuple(
+            sorted(_local_name(t) for t in graph.objects(service, SD.supportedLanguage))
+        ),
+        features=tuple(sorted(_local_name(t) for t in graph.objects(service, SD.feature))),
+        entailment=_local_name(graph.value(service, SD.defaultEntailmentRegime)),
+        result_formats=tuple(f for f in FORMATS if f.iri in formats),
+        default_graph=_graph_counts(graph, "", graph.value(dataset, SD.defaultGraph)),
+        named_graphs=tuple(sorted(named, key=lambda g: g.name)),
+        dumps=tuple(sorted(str(d) for d in graph.objects(dataset, VOID.dataDump))),
+        see_also=tuple(sorted(str(d) for d in graph.objects(dataset, RDFS.seeAlso))),
+    )

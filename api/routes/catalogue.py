@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from icgraph.api import openapi
 from icgraph.api.answers import answer, kind_of
 from icgraph.api.backends.base import Backend
 from icgraph.api.errors import InvalidRequest
@@ -67,14 +68,23 @@ async def run(
     return await answer(backend, settings, entry.text, info, choice, bindings=bindings)
 
 
-_FORMAT_PARAMETER = {
-    "name": "format",
-    "in": "query",
-    "required": False,
-    "description": "Result format, overriding Accept: json, xml, csv, tsv (SELECT/ASK) or "
-    "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type.",
-    "schema": {"type": "string"},
-}
+_FORMAT_HELP = (
+    "Result format, overriding Accept: json, xml, csv, tsv (SELECT/ASK) or "
+    "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type."
+)
+
+
+def _kinds(entry: CatalogueQuery | None) -> list[Kind]:
+    """The kinds of answer a catalogue path gives (every kind for the by-name path)."""
+    if entry is None:
+        return [Kind.SOLUTIONS, Kind.GRAPH]
+    kind = kind_of(inspect_query(entry.text)) or Kind.SOLUTIONS
+    return [kind]
+
+
+def _format_parameter(entry: CatalogueQuery | None) -> dict[str, Any]:
+    """``format`` with the values this path's query can be answered in (others are a 406)."""
+    return openapi.format_parameter(_kinds(entry), _FORMAT_HELP)
 
 
 def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
@@ -101,11 +111,7 @@ def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
 
 
 def _responses(entry: CatalogueQuery | None) -> dict[int | str, dict[str, Any]]:
-    kinds = (
-        [kind_of(inspect_query(entry.text)) or Kind.SOLUTIONS]
-        if entry is not None
-        else [Kind.SOLUTIONS, Kind.GRAPH]
-    )
+    kinds = _kinds(entry)
     content: dict[str, dict[str, Any]] = {
         f.media_type: {} for kind in kinds for f in formats_for(kind)
     }
@@ -149,7 +155,7 @@ def router_for(catalogue: dict[str, CatalogueQuery]) -> APIRouter:
             description=description,
             responses=_responses(entry),
             openapi_extra={
-                "parameters": [*map(_openapi_parameter, entry.parameters), _FORMAT_PARAMETER]
+                "parameters": [*map(_openapi_parameter, entry.parameters), _format_parameter(entry)]
             },
         )
 
@@ -160,7 +166,7 @@ def router_for(catalogue: dict[str, CatalogueQuery]) -> APIRouter:
         summary="Run a catalogue query by name",
         responses=_responses(None),
         description="Known names: " + (", ".join(names) or "none") + ".",
-        openapi_extra={"parameters": [_FORMAT_PARAMETER]},
+        openapi_extra={"parameters": [_format_parameter(None)]},
     )
     async def run_by_name(name: str, request: Request) -> Response:
         """Run the named catalogue query; its own path documents its parameters."""

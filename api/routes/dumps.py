@@ -86,9 +86,19 @@ async def list_dumps(request: Request, settings: SettingsDep) -> Response:
 @router.get(
     "/dumps/{name}",
     name="dump_file",
+    response_class=Response,
     responses={
-        200: {"description": "The file, with Repr-Digest and ETag."},
-        404: {"description": "No such dump; the body lists the files."},
+        200: {
+            "description": "The file, with Repr-Digest and ETag; SHA256SUMS is text/plain.",
+            "content": {
+                **{f.media_type: {} for f in dump_files.FORMATS},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+        404: {
+            "description": "No such dump; the body lists the files.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
     },
 )
 async def dump_file(name: str, request: Request, settings: SettingsDep) -> Response:

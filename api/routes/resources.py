@@ -204,7 +204,14 @@ async def ontology_document(
     return await _ontology_answer(request, settings, backend, ext)
 
 
-@router.get("/ontology/changelog", response_class=PlainTextResponse)
+@router.get(
+    "/ontology/changelog",
+    response_class=Response,
+    responses={
+        200: {"description": "The changelog.", "content": {"text/markdown": {}}},
+        404: {"description": "No changelog.", "content": {"text/plain": {}}},
+    },
+)
 async def ontology_changelog(settings: SettingsDep) -> Response:
     """The ontology's changelog (Markdown)."""
     path = settings.ontology_dir / ontology_docs.CHANGELOG

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.templating import Jinja2Templates
+from rdflib import Graph
 
-from icgraph.api import service_description
+from icgraph.api import openapi, service_description
 from icgraph.api.answers import answer
 from icgraph.api.backends.base import Backend, NotAcceptable
 from icgraph.api.errors import InvalidRequest, ProtocolError
-from icgraph.api.formats import Format, Kind, choose
+from icgraph.api.formats import Format, Kind, best_offer, choose, formats_for
 from icgraph.api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
@@ -26,8 +29,20 @@ from icgraph.query_limits import QueryLimits
 from icgraph.query_text import inspect_query
 
 router = APIRouter(tags=["sparql"])
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+
+#: Media types of the service description page, offered after the RDF formats so that
+#: ``*/*`` and RDF clients keep getting RDF.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+_ALL_KINDS = (Kind.SOLUTIONS, Kind.BOOLEAN, Kind.GRAPH)
+_FORMAT_HELP = (
+    "Result format, overriding Accept: json, xml, csv, tsv (SELECT, ASK), turtle (also n3), "
+    "ntriples, jsonld, rdfxml (CONSTRUCT, DESCRIBE, the service description), or a media type. "
+    "It may be given more than once if every value names the same format. A format the query "
+    "form cannot have (csv for a CONSTRUCT) is a 406."
+)
 _COMMON_PARAMETERS: list[dict[str, Any]] = [
     {
         "name": "default-graph-uri",
@@ -49,38 +64,43 @@ _COMMON_PARAMETERS: list[dict[str, Any]] = [
         "explode": True,
     },
     {
-        "name": "format",
-        "in": "query",
-        "required": False,
-        "description": "Result format, overriding Accept: json, xml, csv, tsv, turtle, "
-        "ntriples, jsonld, rdfxml, or a media type.",
-        "schema": {"type": "string"},
-    },
-    {
         "name": "timeout",
         "in": "query",
         "required": False,
-        "description": "Seconds the query may run; capped by the server's limit.",
+        "description": "Seconds the query may run: capped by the server's limit, and at "
+        "least 1 (a smaller value counts as 1).",
         "schema": {"type": "number", "exclusiveMinimum": 0},
     },
 ]
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
-        "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML), or the "
-        "service description. A header X-SPARQL-MaxRows says the results "
-        "were cut at the server's result cap."
-    },
-    400: {
-        "description": "Malformed request or query syntax error (with line and column), "
-        "or a SERVICE endpoint that is not allowed."
-    },
-    403: {"description": "SPARQL Update: this endpoint is read-only."},
-    406: {"description": "No acceptable result format."},
-    413: {"description": "Request body over the server's cap."},
-    415: {"description": "POST with a media type that is not a query."},
-    503: {"description": "The query ran past its time limit and was stopped."},
-}
+_RESULT_TYPES = [f.media_type for kind in _ALL_KINDS for f in formats_for(kind)]
+
+
+def _responses(page: bool) -> dict[int | str, dict[str, Any]]:
+    media_types = [*_RESULT_TYPES, *(["text/html"] if page else [])]
+    what = "the service description (RDF; an HTML page for browsers)" if page else ""
+    return {
+        200: {
+            "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+            "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML)"
+            + (f", or without a query {what}" if page else "")
+            + ". A header X-SPARQL-MaxRows says the results were cut at the server's "
+            "result cap.",
+            "content": openapi.content(media_types),
+        },
+        400: openapi.error(
+            "Malformed request or query syntax error (with line and column), a SERVICE "
+            "endpoint that is not allowed, or format values that disagree."
+        ),
+        403: openapi.error("SPARQL Update: this endpoint is read-only."),
+        406: openapi.error(
+            "No acceptable result format for this query form (the body lists those there are)."
+        ),
+        413: openapi.error("Request body over the server's cap."),
+        415: openapi.error("POST with a media type that is not a query."),
+        503: openapi.error("The query ran past its time limit and was stopped."),
+    }
+
+
 _GET_OPENAPI: dict[str, Any] = {
     "parameters": [
         {
@@ -91,24 +111,27 @@ _GET_OPENAPI: dict[str, Any] = {
             "schema": {"type": "string"},
         },
         *_COMMON_PARAMETERS,
+        openapi.format_parameter(
+            _ALL_KINDS,
+            _FORMAT_HELP + " Without a query, html gives the service description as a page.",
+            extra=("html", *HTML_TYPES),
+        ),
     ],
 }
+# The form names only the query: the other parameters may come in the form or in the URL,
+# but documenting them twice makes clients send both.
 _POST_OPENAPI: dict[str, Any] = {
-    "parameters": _COMMON_PARAMETERS,
+    "parameters": [*_COMMON_PARAMETERS, openapi.format_parameter(_ALL_KINDS, _FORMAT_HELP)],
     "requestBody": {
         "required": True,
+        "description": "The query, as a form (query=..., and optionally the parameters above) "
+        "or as the body itself (application/sparql-query).",
         "content": {
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",
                     "required": ["query"],
-                    "properties": {
-                        "query": {"type": "string"},
-                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-                        "format": {"type": "string"},
-                        "timeout": {"type": "number"},
-                    },
+                    "properties": {"query": {"type": "string"}},
                 }
             },
             "application/sparql-query": {"schema": {"type": "string"}},
@@ -136,14 +159,24 @@ def _parse_query_string(raw: bytes) -> tuple[tuple[str, str], ...]:
 # api.deps does) directly: FastAPI's dependency solving was 40 % of a cached answer's time.
 
 
-@router.get("/sparql", responses=_RESPONSES, openapi_extra=_GET_OPENAPI)
+@router.get(
+    "/sparql",
+    response_class=Response,
+    responses=_responses(page=True),
+    openapi_extra=_GET_OPENAPI,
+)
 async def sparql_get(request: Request) -> Response:
     """Run a SPARQL query given as ?query=, or return the service description without one."""
     state = request.app.state
     return await _answer(request, from_get(_url_params(request)), state.settings, state.backend)
 
 
-@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_OPENAPI)
+@router.post(
+    "/sparql",
+    response_class=Response,
+    responses=_responses(page=False),
+    openapi_extra=_POST_OPENAPI,
+)
 async def sparql_post(request: Request) -> Response:
     """Run a SPARQL query sent as a form (query=...) or as application/sparql-query."""
     operation = from_post(
@@ -153,7 +186,8 @@ async def sparql_post(request: Request) -> Response:
     return await _answer(request, operation, state.settings, state.backend)
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+# OPTIONS too: its Allow must name both methods, which two separate routes would not.
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False)
 async def sparql_other(request: Request) -> Response:
     """Refuse methods the protocol does not define for queries."""
     raise ProtocolError(
@@ -167,16 +201,20 @@ async def sparql_other(request: Request) -> Response:
 router.add_api_route("/sparql/", sparql_get, methods=["GET"], include_in_schema=False)
 router.add_api_route("/sparql/", sparql_post, methods=["POST"], include_in_schema=False)
 router.add_api_route(
-    "/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH"], include_in_schema=False
+    "/sparql/", sparql_other, methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False
 )
 
 
 async def _answer(
     request: Request, operation: Operation, settings: Settings, backend: Backend
 ) -> Response:
-    choice = choose(request.headers.get("accept"), operation.format)
+    accept = request.headers.get("accept")
     if operation.query is None:
-        return await _service_description(request, choice.graph, settings, backend)
+        if wants_page(accept, operation.format):
+            return await _service_page(request, settings, backend)
+        graph_format = choose(accept, operation.format).graph
+        return await _service_description(request, graph_format, settings, backend)
+    choice = choose(accept, operation.format)
     # Relative IRIs resolve against the graph's own base, so <id/state/AT> works. The
     # tokenizer refuses a query past the operator's limits before any engine sees it.
     limits = QueryLimits.from_settings(settings)
@@ -213,11 +251,26 @@ def _service_refusal(endpoint: str | None) -> str:
 _STATS_LOCK = "sd_stats_lock"
 
 
-async def _service_description(
-    request: Request, fmt: Format | None, settings: Settings, backend: Backend
-) -> Response:
-    if fmt is None:
-        raise NotAcceptable(Kind.GRAPH)
+def wants_page(accept: str | None, format_key: str | None) -> bool:
+    """True when a request for the service description ranks HTML first (a browser).
+
+    >>> wants_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None)
+    True
+    >>> wants_page("*/*", None), wants_page(None, None), wants_page("text/turtle", None)
+    (False, False, False)
+    >>> wants_page("text/html", "turtle"), wants_page(None, "html")
+    (False, True)
+    """
+    if format_key:
+        return format_key.strip().lower() in ("html", *HTML_TYPES)
+    if not accept:
+        return False
+    offers = [(f.media_type, *f.aliases) for f in formats_for(Kind.GRAPH)]
+    return best_offer(accept, [*offers, HTML_TYPES]) == len(offers)
+
+
+async def _description(request: Request, settings: Settings, backend: Backend) -> Graph:
+    """The service description graph for this request's endpoint URL (statistics cached)."""
     state = request.app.state
     if not hasattr(state, _STATS_LOCK):
         setattr(state, _STATS_LOCK, asyncio.Lock())
@@ -225,11 +278,38 @@ async def _service_description(
         if getattr(state, "sd_stats", None) is None:
             state.sd_stats = await service_description.statistics(backend, settings.query_timeout)
     endpoint = str(request.url.replace(query=""))
-    graph = service_description.describe(
+    return service_description.describe(
         endpoint, state.sd_stats, federated=bool(settings.service_allowlist)
     )
+
+
+async def _service_description(
+    request: Request, fmt: Format | None, settings: Settings, backend: Backend
+) -> Response:
+    if fmt is None:
+        raise NotAcceptable(Kind.GRAPH)
+    graph = await _description(request, settings, backend)
     return Response(
         service_description.serialize(graph, fmt),
         media_type=fmt.media_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+async def _service_page(request: Request, settings: Settings, backend: Backend) -> Response:
+    graph = await _description(request, settings, backend)
+    limits = {
+        "timeout": f"{settings.query_timeout:g}",
+        "results": f"{settings.max_results:,}",
+        "body": f"{settings.max_body_bytes:,}",
+    }
+    return TEMPLATES.TemplateResponse(
+        request,
+        "sparql.html.j2",
+        {
+            "sd": service_description.readable(graph),
+            "limits": limits,
+            "rdf_formats": formats_for(Kind.GRAPH),
+        },
         headers={"Vary": "Accept"},
     )

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from icgraph import report as report_module
 from icgraph import store as store_module
-from icgraph.api import validation_page
+from icgraph.api import openapi, validation_page
 from icgraph.api.deps import SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.formats import best_offer
@@ -96,6 +96,22 @@ def negotiate(accept: str | None, format_key: str | None) -> str:
     return chosen
 
 
+#: The ``format`` parameter as documented: every value :func:`negotiate` reads.
+_FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "Report format, overriding Accept: turtle, html, json, csv, svg, png, or a "
+    "media type.",
+    "schema": {
+        "type": "string",
+        "enum": list(
+            dict.fromkeys(["", "ttl", *(v for n, m, a in REPORT_FORMATS for v in (n, m, *a))])
+        ),
+    },
+}
+
+
 def _available() -> str:
     return ", ".join(media_type for _, media_type, _ in REPORT_FORMATS)
 
@@ -140,14 +156,17 @@ def current_scorecard(request: Request, settings: Settings) -> report_module.Sco
 @router.get(
     "/validation",
     summary="The validation report of the served graph",
+    response_class=Response,
     responses={
         200: {
             "description": "The SHACL validation report (Turtle), the scorecard (JSON, CSV, "
-            "HTML) or its heatmap (SVG, PNG)."
+            "HTML) or its heatmap (SVG, PNG).",
+            "content": openapi.content(m for _, m, _ in REPORT_FORMATS),
         },
-        406: {"description": "No acceptable format."},
-        503: {"description": "No graph has been published."},
+        406: openapi.error("No acceptable format."),
+        503: openapi.error("No graph has been published."),
     },
+    openapi_extra={"parameters": [_FORMAT_PARAMETER]},
 )
 async def get_validation(request: Request, settings: SettingsDep) -> Response:
     """Framework completeness (sh:Warning), recommendation gaps (sh:Info) and integrity
@@ -191,6 +210,18 @@ def _input_format(content_type: str | None) -> str:
     return media_type
 
 
+def _check_json_ld_top_level(body: bytes) -> None:
+    """A JSON-LD document is a JSON object or array (JSON-LD 1.1, section 9); the parser
+    would read a bare string or number as an empty graph and report it valid."""
+    start = body.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if start in (b"{", b"["):
+        return
+    found = f"starts with {start.decode('utf-8', 'replace')!r}" if start else "is empty"
+    raise InvalidRequest(
+        f"Malformed RDF at line 1: a JSON-LD document is a JSON object or array; the body {found}"
+    )
+
+
 class ValidationTimeout(ProtocolError):
     status = 503
 
@@ -221,12 +252,28 @@ def validate_and_render(body: bytes, media_type: str, settings: Settings, fmt: s
 @router.post(
     "/validate",
     summary="Validate your RDF with the ontology, code lists and shapes",
+    response_class=Response,
     responses={
-        200: {"description": "The validation report of the data sent, in the negotiated format."},
-        400: {"description": "Malformed RDF, with the parser's message, line and column."},
-        406: {"description": "No acceptable format."},
-        413: {"description": "Body larger than the server's limit."},
-        415: {"description": "Content-Type is not Turtle, N-Triples, JSON-LD or RDF/XML."},
+        200: {
+            "description": "The validation report of the data sent, in the negotiated format.",
+            "content": openapi.content(m for _, m, _ in REPORT_FORMATS),
+        },
+        400: openapi.error("Malformed RDF, with the parser's message, line and column."),
+        406: openapi.error("No acceptable format."),
+        413: openapi.error("Body larger than the server's limit."),
+        415: openapi.error("Content-Type is not Turtle, N-Triples, JSON-LD or RDF/XML."),
+        503: openapi.error("Validation ran past its time limit and was stopped."),
+    },
+    openapi_extra={
+        "parameters": [_FORMAT_PARAMETER],
+        "requestBody": {
+            "required": True,
+            "description": "The RDF to validate.",
+            "content": {
+                m: {"schema": {"type": ["object", "array"]} if "json" in m else {"type": "string"}}
+                for m in INPUT_FORMATS
+            },
+        },
     },
 )
 async def post_validate(request: Request, settings: SettingsDep) -> Response:
@@ -244,6 +291,8 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
     data = bytes(body)
+    if rdf_format == "application/ld+json":
+        _check_json_ld_top_level(data)
     try:
         # Before a child is spent on it: entity declarations would expand in the parser.
         check_rdf(data, INPUT_FORMATS[rdf_format])

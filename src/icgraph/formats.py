@@ -89,7 +89,7 @@ FORMATS: tuple[Format, ...] = (
         "turtle",
         ox.RdfFormat.TURTLE,
         _GRAPH - _DATASET,
-        ("turtle", "ttl"),
+        ("turtle", "ttl", "n3"),
         # N3 is a superset of Turtle, so a Turtle answer is a valid N3 answer.
         ("application/x-turtle", "text/n3", "text/rdf+n3"),
     ),
@@ -111,7 +111,7 @@ FORMATS: tuple[Format, ...] = (
         "rdfxml",
         ox.RdfFormat.RDF_XML,
         _GRAPH - _DATASET,
-        ("rdfxml", "rdf", "xml", "rdf/xml"),
+        ("rdfxml", "rdf", "xml", "rdf/xml", "rdf+xml"),
         ("application/xml", "text/xml"),
     ),
     Format("nquads", ox.RdfFormat.N_QUADS, _DATASET, ("nquads", "n-quads", "nq")),

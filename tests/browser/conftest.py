@@ -62,7 +62,12 @@ def page(browser: Browser, web_server: str) -> Iterator[Page]:
     errors: list[str] = []
     opened.on(
         "request",
-        lambda r: None if r.url.startswith((web_server, "data:")) else elsewhere.append(r.url),
+        # blob: URLs of the server's own origin are made in the page (ReDoc's search worker).
+        lambda r: (
+            None
+            if r.url.startswith((web_server, "data:", f"blob:{web_server}/"))
+            else elsewhere.append(r.url)
+        ),
     )
     opened.on("pageerror", lambda e: errors.append(str(e)))
     yield opened
