@@ -56,8 +56,9 @@ def _named(value: str) -> Choice:
     if "," not in value:
         return choose(None, value)
     named = [choose(None, item) for item in value.split(",") if item.strip()]
+    kinds = (Kind.SOLUTIONS, Kind.BOOLEAN, Kind.GRAPH)
     return Choice(
-        *(next((f for c in named if (f := c.for_kind(kind)) is not None), None) for kind in Kind)
+        *(next((f for c in named if (f := c.for_kind(kind)) is not None), None) for kind in kinds)
     )
 
 

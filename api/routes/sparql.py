@@ -8,6 +8,7 @@ hot path stays short. Nothing here knows which engine answers: it speaks to a ``
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from icgraph.api.answers import answer
 from icgraph.api.backends.base import Backend, NotAcceptable
 from icgraph.api.errors import InvalidRequest, ProtocolError
 from icgraph.api.formats import Format, Kind, best_offer, choose, formats_for
+from icgraph.api.links import for_request
 from icgraph.api.protocol import READ_ONLY, Operation, from_get, from_post, parse_form
 from icgraph.config import Settings
 from icgraph.errors import QueryRefused
@@ -298,6 +300,14 @@ async def _service_description(
 
 async def _service_page(request: Request, settings: Settings, backend: Backend) -> Response:
     graph = await _description(request, settings, backend)
+    readable = service_description.readable(graph)
+    links = for_request(request)
+    # The description names the canonical IRIs; the page links where this server answers.
+    readable = dataclasses.replace(
+        readable,
+        endpoint=str(request.url.replace(query="")),
+        dumps=tuple(links.href(d) for d in readable.dumps),
+    )
     limits = {
         "timeout": f"{settings.query_timeout:g}",
         "results": f"{settings.max_results:,}",
@@ -307,7 +317,7 @@ async def _service_page(request: Request, settings: Settings, backend: Backend) 
         request,
         "sparql.html.j2",
         {
-            "sd": service_description.readable(graph),
+            "sd": readable,
             "limits": limits,
             "rdf_formats": formats_for(Kind.GRAPH),
         },

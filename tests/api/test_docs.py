@@ -114,7 +114,7 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 def test_every_static_file_is_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = [_glob(p) for p in config["tool"]["setuptools"]["package-data"]["api"]]
+    patterns = [_glob(p) for p in config["tool"]["setuptools"]["package-data"]["icgraph.api"]]
     files = [p.relative_to(ROOT / "api").as_posix() for p in STATIC.rglob("*") if p.is_file()]
     assert len(files) >= 14
     assert {f for f in files if f.startswith("static/vendor/")} >= {

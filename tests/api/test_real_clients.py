@@ -284,7 +284,7 @@ def test_sparqlstore_named_graph_by_get_context(
     assert STATES_GRAPH in names
     assert names == {URIRef(g.value) for g in graph_store.named_graphs()}
     states = dataset.get_context(STATES_GRAPH)
-    assert len(states_file) == 242  # data/states.ttl today
+    assert len(states_file) > 200  # data/states.ttl: 32 states, their codes, memberships, cities
     assert len(states) == len(states_file)
     assert set(states.triples((None, None, None))) == set(states_file)
     assert set(states.objects(SPAIN, RDFS.label)) == {Literal("Spain", lang="en")}
