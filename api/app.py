@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from icgraph.api.backends import Backend, make_backend
+from icgraph.api.caching import ConditionalGet
 from icgraph.api.errors import install_handlers
 from icgraph.api.limits import BodyLimit, UrlLimit
 from icgraph.api.pool import KillablePool
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.include_router(catalogue_routes.router_for(app.state.catalogue))
 
     # Added last = outermost: CORS headers go on every answer, the 413s and 414s included.
+    # ETags and Last-Modified from the store version, 304s, Cache-Control per route.
+    app.add_middleware(ConditionalGet)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(UrlLimit, limit=settings.max_url_bytes)
     if settings.cors_origins:

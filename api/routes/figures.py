@@ -9,13 +9,12 @@ as ``alt`` and ``<figcaption>`` (:func:`figure_ref`).
 
 Figures are drawn from the published store (as ``icgraph figures`` draws them, with
 matplotlib, pandas and networkx, which the server therefore depends on) once per store and
-kept. Each answer carries an ``ETag`` (a hash of the SVG) and a ``304`` answers an
-``If-None-Match`` that names it.
+kept. Each answer carries the store version's ``ETag`` and ``Last-Modified``, and a ``304``
+answers a conditional request (:mod:`icgraph.api.caching`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -107,18 +106,6 @@ async def figure_ref(request: Request, name: str, state: str | None = None) -> F
     return FigureRef(name, figure_url(name, state), text.title, text.description)
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks for GET)."""
-    if header is None:
-        return False
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or etag in tags
-
-
 async def _answer(request: Request, settings: Settings, name: str, state: str | None) -> Response:
     if name not in figures.FIGURE_NAMES or (
         state is not None and name not in figure_set.STATE_FIGURES
@@ -135,11 +122,8 @@ async def _answer(request: Request, settings: Settings, name: str, state: str | 
             f"Nothing to draw: the graph has no {name.replace('-', ' ')} for {state}.\n",
             status_code=404,
         )
-    etag = _etag(body)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="image/svg+xml", headers=headers)
+    # ETag, Last-Modified and the 304s come from the store version (icgraph.api.caching).
+    return Response(body, media_type="image/svg+xml")
 
 
 @router.get("/figures/{name}.svg", responses=_RESPONSES, response_class=Response)
