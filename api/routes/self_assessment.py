@@ -133,6 +133,19 @@ async def form(request: Request, settings: SettingsDep) -> HTMLResponse:
     return await run_in_threadpool(_form_page, request, settings)
 
 
+# OPTIONS too: its Allow must name both methods, which the two separate routes would not.
+@router.api_route(
+    "/self-assessment", methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False
+)
+async def other_methods(request: Request) -> Response:
+    """Refuse methods the form does not take."""
+    raise ProtocolError(
+        f"method {request.method} is not allowed here; GET the form or POST a sheet",
+        status=405,
+        headers={"Allow": "GET, POST"},
+    )
+
+
 def _template(request: Request, settings: Settings, fmt: str) -> bytes:
     cache: dict[str, bytes] | None = getattr(request.app.state, "self_assessment_templates", None)
     if cache is None:

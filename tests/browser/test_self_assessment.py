@@ -90,7 +90,7 @@ def test_a_sheet_with_problems_comes_back_to_the_form(page: Page, tmp_path: Path
         "sheet 'bad.csv', row 2, column 'kind': 'law' is not one of:"
     )
     expect(problems.nth(2)).to_have_text(
-        "sheet 'bad.csv', row 3, column 'governance level': 'federal' is not one of: European, "
+        "sheet 'bad.csv', row 3, column 'governance level': 'federal' is not one of: international, European, "
         "national, regional, local"
     )
     expect(page.locator("#state")).to_have_value("PT")
