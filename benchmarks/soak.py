@@ -49,7 +49,11 @@ def _rss_kib(pid: int) -> int:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            children = [
+                c
+                for task in Path(f"/proc/{current}/task").glob("*")
+                for c in (task / "children").read_text().split()
+            ]
         except FileNotFoundError:
             continue
         total += next(

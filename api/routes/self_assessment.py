@@ -127,7 +127,12 @@ def _form_page(
     )
 
 
-@router.get("/self-assessment", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/self-assessment",
+    response_class=HTMLResponse,
+    summary="The self-assessment form",
+    responses={200: {"content": {"text/html": {}}, "description": "The form, as HTML."}},
+)
 async def form(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The self-assessment form: download the template, upload a filled one."""
     return await run_in_threadpool(_form_page, request, settings)

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
         2, ge=1, le=32, description="Child processes that validate uploaded RDF at once."
     )
     worker_memory_mb: int = Field(
-        1024,
+        2048,
         ge=64,
         description="Address-space limit of each query or validation child (RLIMIT_AS), in MB.",
     )
