@@ -313,6 +313,26 @@ def _respond(body: bytes, fmt: str) -> Response:
         415: {"description": "Not CSV, XLSX or the form's multipart/form-data."},
         503: {"description": "The assessment ran past its time limit."},
     },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The filled template: CSV, XLSX, or the form's upload.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["sheet"],
+                        "properties": {
+                            "sheet": {"type": "string", "format": "binary"},
+                            "state": {"type": "string"},
+                        },
+                    }
+                },
+            },
+        }
+    },
 )
 async def post_self_assessment(request: Request, settings: SettingsDep) -> Response:
     """Assess the sheet in the body; nothing is stored."""
