@@ -36,5 +36,10 @@ def make_backend(settings: Settings) -> Backend:
         from icgraph.api.backends.embedded import EmbeddedBackend
 
         backend: Backend = EmbeddedBackend.from_settings(settings)
-        return CachedBackend(backend, cache_bytes) if cache_bytes else backend
-    raise ValueError(f"ICGRAPH_BACKEND={settings.backend!r} is not available yet; use 'embedded'")
+    elif settings.backend == "sparql":
+        from icgraph.api.backends.sparql import SparqlBackend
+
+        backend = SparqlBackend.from_settings(settings)
+    else:
+        raise ValueError(f"ICGRAPH_BACKEND={settings.backend!r}: use 'embedded' or 'sparql'")
+    return CachedBackend(backend, cache_bytes) if cache_bytes else backend

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The folders a root holds; a checkout and the wheel's bundle both have them.
@@ -81,9 +81,33 @@ class Settings(BaseSettings):
         ge=0,
         description="Bytes of serialised answers kept for repeated queries (the store is read-only); 0 turns it off.",
     )
-    backend: Literal["embedded"] = Field(
+    backend: Literal["embedded", "sparql"] = Field(
         "embedded",
-        description="The query backend; 'embedded' (pyoxigraph) is the one there is so far.",
+        description="The query backend: 'embedded' (the pyoxigraph store on disk) or 'sparql' "
+        "(a SPARQL 1.1 endpoint at ICGRAPH_SPARQL_ENDPOINT).",
+    )
+    sparql_endpoint: str | None = Field(
+        None, description="Query URL of the remote store, for ICGRAPH_BACKEND=sparql."
+    )
+    sparql_update_endpoint: str | None = Field(
+        None, description="Update URL of the remote store; only 'icgraph publish' uses it."
+    )
+    sparql_graph_store: str | None = Field(
+        None,
+        description="Graph Store Protocol URL of the remote store; 'icgraph publish' loads "
+        "graphs through it (else through SPARQL Update).",
+    )
+    sparql_user: str | None = Field(None, description="User 'icgraph publish' writes as.")
+    sparql_password: SecretStr | None = Field(
+        None, description="Password of ICGRAPH_SPARQL_USER (HTTP Basic, or Digest if asked)."
+    )
+    sparql_auth: Literal["basic", "digest"] = Field(
+        "basic", description="How 'icgraph publish' authenticates (Virtuoso asks for digest)."
+    )
+    sparql_version_poll: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds between two reads of the remote store's live-edition pointer.",
     )
 
     @field_validator("service_allowlist", "cors_origins", mode="before")
@@ -97,6 +121,16 @@ class Settings(BaseSettings):
     @classmethod
     def _slash_terminated(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _endpoint_for_sparql(self) -> Settings:
+        if self.backend == "sparql" and not self.sparql_endpoint:
+            raise ValueError("ICGRAPH_BACKEND=sparql needs ICGRAPH_SPARQL_ENDPOINT (a query URL)")
+        for name in ("sparql_endpoint", "sparql_update_endpoint", "sparql_graph_store"):
+            value = getattr(self, name)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError(f"ICGRAPH_{name.upper()} must be an http(s) URL, got {value!r}")
+        return self
 
     @property
     def store(self) -> Path:

@@ -218,3 +218,40 @@ def inspect_query(
             info.service_endpoints + decoded.service_endpoints,
         )
     return info
+
+
+@dataclass(frozen=True)
+class Prologue:
+    """What a query's prologue declares: whether it has a BASE, and its prefixes."""
+
+    has_base: bool
+    prefixes: Mapping[str, str]
+
+
+def prologue(text: str) -> Prologue:
+    """The ``BASE`` and ``PREFIX`` declarations a query opens with (IRIs as written).
+
+    >>> prologue("BASE <http://ex/> PREFIX ex: <a#> SELECT * {}")
+    Prologue(has_base=True, prefixes={'ex': 'a#'})
+    """
+    toks = list(tokens(text))
+    has_base = False
+    prefixes: dict[str, str] = {}
+    i = 0
+    while i < len(toks):
+        kind, value = toks[i]
+        upper = value.upper() if kind == "word" else ""
+        if upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
+            has_base = True
+            i += 2
+        elif (
+            upper == "PREFIX"
+            and i + 2 < len(toks)
+            and toks[i + 1][0] == "pname"
+            and toks[i + 2][0] == "iri"
+        ):
+            prefixes[toks[i + 1][1][:-1]] = toks[i + 2][1][1:-1]
+            i += 3
+        else:
+            break
+    return Prologue(has_base, prefixes)
