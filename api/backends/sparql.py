@@ -67,6 +67,7 @@ MAX_ANSWER_BYTES = 64 * 2**20
 PROBE_TIMEOUT = 3.0
 _FUNCTION_SCHEMES = ("bif:", "sql:")
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+_VIRTUOSO_LINE = re.compile(r"SPARQL compiler, line (\d+): ")
 _RDF_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -207,12 +208,34 @@ def solutions_to_tsv(solutions: ox.QuerySolutions, limit: int | None) -> tuple[b
     return "".join(lines).encode("utf-8"), truncated
 
 
+def _boolean(parsed: ox.QuerySolutions | ox.QueryBoolean, fmt: Any) -> Answer:
+    """An ASK answer in ``fmt``.
+
+    Virtuoso 7.2 writes an ASK answer as solutions of one variable, ``__ASK_RETVAL``: one row
+    of 1 for true, no row for false. That is read as the boolean it stands for.
+    """
+    if isinstance(parsed, ox.QuerySolutions):
+        value = any(
+            term is not None and term.value not in ("0", "false")
+            for solution in parsed
+            for term in solution
+        )
+        parsed = ox.parse_query_results(
+            '{"head":{},"boolean":%s}' % ("true" if value else "false"),
+            format=ox.QueryResultsFormat.JSON,
+        )
+    native = cast(ox.QueryResultsFormat, fmt.native)
+    return Answer(cast(bytes, parsed.serialize(format=native)), fmt, Kind.BOOLEAN)
+
+
 def _media_type(response: httpx.Response) -> str:
     return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
 def _message(body: bytes) -> str:
     text = body.decode("utf-8", errors="replace").strip()
+    # Virtuoso echoes the whole query after its message; the client has it already.
+    text = text.split("\nSPARQL query:", 1)[0]
     return re.sub(r"\s+", " ", text)[:600] or "(no message)"
 
 
@@ -401,9 +424,8 @@ class SparqlBackend:
             if kind is Kind.SOLUTIONS and media == TSV:
                 return from_tsv(data, fmt, truncated)
             parsed = ox.parse_query_results(data, format=results)
-            if isinstance(parsed, ox.QueryBoolean):
-                native = cast(ox.QueryResultsFormat, fmt.native)
-                return Answer(cast(bytes, parsed.serialize(format=native)), fmt, Kind.BOOLEAN)
+            if kind is Kind.BOOLEAN:
+                return _boolean(parsed, fmt)
             tsv, cut = solutions_to_tsv(parsed, cap)
             return from_tsv(tsv, fmt, truncated or cut)
         except SyntaxError as error:
@@ -414,6 +436,11 @@ class SparqlBackend:
         if status in (400, 422):
             if self._virtuoso and ("SR171" in message or "S1T00" in message):
                 return QueryTimeout(f"the store stopped the query: {message}")
+            virtuoso = _VIRTUOSO_LINE.search(message)
+            if virtuoso is not None:
+                line = max(1, int(virtuoso[1]) - prepared.shift)
+                message = message[virtuoso.end() :]
+                return QuerySyntaxError(f"the store refused the query: {message}", line=line)
             match = _POSITION.search(message)
             if match is not None:
                 line = int(match[1]) - prepared.shift
