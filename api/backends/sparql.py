@@ -426,6 +426,8 @@ class SparqlBackend:
             parsed = ox.parse_query_results(data, format=results)
             if kind is Kind.BOOLEAN:
                 return _boolean(parsed, fmt)
+            if isinstance(parsed, ox.QueryBoolean):
+                raise EvaluationError("the store answered a SELECT query with a boolean")
             tsv, cut = solutions_to_tsv(parsed, cap)
             return from_tsv(tsv, fmt, truncated or cut)
         except SyntaxError as error:
