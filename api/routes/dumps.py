@@ -42,22 +42,34 @@ class NoDumps(Exception):
 
 
 async def manifest_for(request: Request, settings: Settings) -> dump_files.Manifest:
-    """The current dumps' manifest, writing the dumps first when the store is newer."""
+    """The current dumps' manifest, writing the dumps first when the store is newer.
+
+    Over a remote store the dumps are the files ``icgraph build`` wrote from the local build
+    (deployed beside each replica): they are served only when they are of the edition the
+    store serves, so a download never mixes editions.
+    """
     folder = dump_files.dumps_dir(settings)
     state = request.app.state
     if not hasattr(state, _LOCK):
         setattr(state, _LOCK, asyncio.Lock())
     async with getattr(state, _LOCK):
-        if store_module.exists(settings.store):
+        if settings.backend == "embedded" and store_module.exists(settings.store):
             return await run_in_threadpool(dump_files.ensure_dumps, settings.store, folder)
         manifest = dump_files.read_manifest(folder)
         if manifest is None:
-            raise NoDumps("no dumps are published with this server")
+            raise NoDumps("No dumps are published with this server.")
+        version = getattr(state.backend, "version", None)
+        live = await version() if version is not None else None
+        if live is not None and manifest.store_version != live:
+            raise NoDumps(
+                f"The dumps at this server are of edition {manifest.store_version}; the store "
+                f"serves edition {live}. Deploy the dumps of that edition."
+            )
         return manifest
 
 
-def _no_dumps() -> PlainTextResponse:
-    return PlainTextResponse("No dumps are published with this server.\n", status_code=404)
+def _no_dumps(error: NoDumps) -> PlainTextResponse:
+    return PlainTextResponse(f"{error}\n", status_code=404)
 
 
 def _file_url(request: Request, name: str) -> str:
@@ -69,8 +81,8 @@ async def list_dumps(request: Request, settings: SettingsDep) -> Response:
     """The dump files: name, media type, size in bytes, SHA-256, statement count and URL."""
     try:
         manifest = await manifest_for(request, settings)
-    except NoDumps:
-        return _no_dumps()
+    except NoDumps as error:
+        return _no_dumps(error)
     files = [{**vars(f), "url": _file_url(request, f.name)} for f in manifest.files]
     return JSONResponse(
         {
@@ -96,8 +108,8 @@ async def dump_file(name: str, request: Request, settings: SettingsDep) -> Respo
     """Download one dump file (icgraph.nq, .ttl, .nt, .jsonld) or SHA256SUMS."""
     try:
         manifest = await manifest_for(request, settings)
-    except NoDumps:
-        return _no_dumps()
+    except NoDumps as error:
+        return _no_dumps(error)
     folder = dump_files.dumps_dir(settings)
     if name == dump_files.CHECKSUMS:
         return FileResponse(folder / name, media_type="text/plain; charset=us-ascii")
