@@ -49,7 +49,7 @@ from icgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout, Unaccep
 from icgraph.formats import KIND_OF_FORM, Kind
 from icgraph.namespaces import PREFIXES
 from icgraph.query import Answer, CapReached, LineCapWriter, from_ntriples, from_tsv
-from icgraph.query_text import QUERY_FORMS, inspect_query, prologue, tokens
+from icgraph.query_text import QUERY_FORMS, inspect_query, outline, prologue, tokens
 
 if TYPE_CHECKING:
     from icgraph.config import Settings
@@ -141,9 +141,19 @@ def _check_iris(text: str, declared: dict[str, str], base: str | None) -> None:
 
 
 def prepare(
-    request: QueryRequest, live: Edition | None, extra: Iterable[tuple[str, str]] = ()
+    request: QueryRequest,
+    live: Edition | None,
+    extra: Iterable[tuple[str, str]] = (),
+    *,
+    nest_bindings: bool = False,
 ) -> Prepared:
-    """The text and protocol parameters one request becomes."""
+    """The text and protocol parameters one request becomes.
+
+    With ``nest_bindings`` (Virtuoso), a bound SELECT is nested in an outer
+    ``SELECT * { { ... } VALUES ... }`` that repeats its ORDER BY: Virtuoso 7.2 ignores a
+    trailing VALUES clause on a variable a BIND computes (it fills the column instead of
+    narrowing the rows). The join is the same, so the answer is.
+    """
     query = request.query
     text = query.text
     predeclared = PREFIXES if query.predeclared_prefixes else {}
@@ -166,7 +176,25 @@ def prepare(
         front += f"BASE <{query.base_iri}>\n"
     front += "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in missing.items())
     body = front + text
-    if query.bindings:
+    if query.bindings and nest_bindings and kind is Kind.SOLUTIONS:
+        parts = outline(text)
+        if parts.limited:
+            raise QueryRefused(
+                "this store (Virtuoso) cannot bind parameters of a query with LIMIT or OFFSET: "
+                "it ignores a trailing VALUES clause, and nesting would bind after the limit"
+            )
+        body = (
+            front
+            + text[: parts.body]
+            + "SELECT * WHERE {\n{\n"
+            + text[parts.body :]
+            + "\n}\n"
+            + values_clause(query.bindings)
+            + "\n}\n"
+            + (parts.order_by or "")
+            + "\n"
+        )
+    elif query.bindings:
         # After a newline: the text may end in a comment.
         body += "\n" + values_clause(query.bindings) + "\n"
     params: list[tuple[str, str]] = [("query", body)]
@@ -343,7 +371,7 @@ class SparqlBackend:
                     # Virtuoso's own limit, in milliseconds; it answers with partial results
                     # and X-SQL-State S1TAT when it passes, which is a timeout here.
                     extra = (("timeout", str(max(1, int(request.timeout * 1000)))),)
-                prepared = prepare(request, live, extra)
+                prepared = prepare(request, live, extra, nest_bindings=self._virtuoso)
                 return await self._run(prepared, request)
         except TimeoutError:
             raise QueryTimeout(

@@ -44,7 +44,9 @@ class RemoteStore:
 
     @property
     def target(self) -> Target:
-        return Target(self.query, self.update, self.graph_store, self.user, self.password, self.auth)
+        return Target(
+            self.query, self.update, self.graph_store, self.user, self.password, self.auth
+        )
 
 
 def oxigraph_binary() -> str:
@@ -196,7 +198,5 @@ def facade_over(remote: RemoteStore, store: Path, **settings: object) -> Iterato
 
     ``store`` only places the dumps folder (``<store>/../dumps``); nothing reads the store.
     """
-    with running_server(
-        store, backend="sparql", sparql_endpoint=remote.query, **settings
-    ) as base:
+    with running_server(store, backend="sparql", sparql_endpoint=remote.query, **settings) as base:
         yield base
