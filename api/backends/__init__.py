@@ -28,8 +28,10 @@ __all__ = [
 
 
 def make_backend(settings: Settings) -> Backend:
-    """The backend the settings ask for, behind a result cache unless that is sized 0."""
+    """The backend the settings ask for, behind a result cache unless that is sized 0, and
+    behind the facade's policy (:mod:`icgraph.api.backends.guard`) always."""
     from icgraph.api.backends.cache import CachedBackend
+    from icgraph.api.backends.guard import GuardedBackend
 
     cache_bytes = settings.result_cache_bytes
     if settings.backend == "embedded":
@@ -42,4 +44,5 @@ def make_backend(settings: Settings) -> Backend:
         backend = SparqlBackend.from_settings(settings)
     else:
         raise ValueError(f"ICGRAPH_BACKEND={settings.backend!r}: use 'embedded' or 'sparql'")
-    return CachedBackend(backend, cache_bytes) if cache_bytes else backend
+    cached: Backend = CachedBackend(backend, cache_bytes) if cache_bytes else backend
+    return GuardedBackend(cached, settings.service_allowlist)

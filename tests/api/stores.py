@@ -92,14 +92,29 @@ def _ask_url(query_url: str) -> str:
 
 
 @contextlib.contextmanager
-def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[RemoteStore]:
-    """``oxigraph serve`` (or ``serve-read-only`` on an existing store) at ``folder``."""
+def oxigraph_server(
+    folder: Path, *, read_only: bool = False, timeout: float = 60
+) -> Iterator[RemoteStore]:
+    """``oxigraph serve`` (or ``serve-read-only`` on an existing store) at ``folder``.
+
+    ``timeout`` is the server's own query limit (``--timeout-s``): a query the facade gave up
+    on stops there too, instead of running on after its client left.
+    """
     port = free_port()
     mode = "serve-read-only" if read_only else "serve"
     log = folder.parent / f"{folder.name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [oxigraph_binary(), mode, "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+            [
+                oxigraph_binary(),
+                mode,
+                "--location",
+                str(folder),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout-s",
+                f"{timeout:g}",
+            ],
             stdout=out,
             stderr=out,
         )
