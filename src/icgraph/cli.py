@@ -273,10 +273,16 @@ def figures(out_dir: Path) -> None:
     "--version", "version", default=None, help="Edition name (default: the store's version)."
 )
 @click.option("--force", is_flag=True, help="Publish even if this version is already live.")
+@click.option(
+    "--grace",
+    type=float,
+    default=None,
+    help="Seconds to wait for the facades when an edition adds graphs (default 12).",
+)
 @handles_errors
-def publish(version: str | None, force: bool) -> None:
+def publish(version: str | None, force: bool, grace: float | None) -> None:
     """Load the built store into the remote store (ICGRAPH_SPARQL_*), edition-whole."""
-    from .publish import Target
+    from .publish import DEFAULT_GRACE, Target
     from .publish import publish as run_publish
 
     settings = get_settings()
@@ -287,6 +293,7 @@ def publish(version: str | None, force: bool) -> None:
         base_iri=settings.base_iri,
         version=version,
         force=force,
+        grace=DEFAULT_GRACE if grace is None else grace,
         progress=_progress,
     )
     if not result.switched:

@@ -9,13 +9,15 @@ Readers see an edition whole or not at all. The steps:
    their identity). The facade does not see staging graphs: it names the live edition's
    graphs as the dataset of every query (:mod:`icgraph.edition`).
 2. **Check.** Each staged graph must hold as many triples as the local one.
-3. **Switch**, in one SPARQL Update request: ``MOVE`` each staged graph onto its canonical
+3. **Widen**, only when the new edition has graphs the live one lacks: the pointer lists
+   both sets, and publishing waits until every facade has read it (see :func:`publish`).
+4. **Switch**, in one SPARQL Update request: ``MOVE`` each staged graph onto its canonical
    name (which drops the old edition's graph of that name first), ``DROP`` the old
    edition's graphs the new one does not have, and rewrite the pointer graph
    ``<base>graph/current`` with the new version and graph list. The stores tested run one
    update request as one transaction (Oxigraph: a transaction, read on snapshots; Virtuoso:
    one transaction, committed at the end), so a query sees the old edition or the new one.
-4. **Clean.** Staging graphs left by an earlier publish that failed are dropped first.
+5. **Clean.** Staging graphs left by an earlier publish that failed are dropped first.
 
 Why canonical names for the live graphs rather than versioned ones: the catalogue and the
 pages name graphs (cq11 reads ``graph/shapes`` and ``graph/validation``, ``/ontology`` reads
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float], None]
 #: Seconds one request to the store may take while publishing.
 REQUEST_TIMEOUT = 300.0
+#: Seconds to wait, when an edition adds graphs, for every facade to read the wider pointer:
+#: the facade's default poll (1 s) and query time limit (10 s), and a margin.
+DEFAULT_GRACE = 12.0
 
 
 class PublishError(IcgraphError):
@@ -206,6 +211,7 @@ def publish(
     base_iri: str,
     version: str | None = None,
     force: bool = False,
+    grace: float = DEFAULT_GRACE,
     progress: Progress | None = None,
 ) -> PublishResult:
     """Publish the built store at ``store_path`` to ``target``, edition-whole.
@@ -213,6 +219,12 @@ def publish(
     ``version`` defaults to the published store's version (its folder name), so the remote
     edition and the local store share it, and so do the dumps written with it. Publishing
     the version that is already live does nothing unless ``force``.
+
+    When the new edition has graphs the live one lacks, the pointer first lists both sets and
+    publishing waits ``grace`` seconds, so that every facade reads the wider list before the
+    switch (each reads the pointer every ICGRAPH_SPARQL_VERSION_POLL seconds; allow for its
+    longest query too): a query then sees the old edition's graphs or the new one's, whole,
+    and never the new data under the old list of graphs.
     """
     timings: dict[str, float] = {}
 
@@ -277,6 +289,19 @@ def publish(
                     f"{sizes[graph]}; nothing was switched"
                 )
         step("check", start)
+
+        start = time.perf_counter()
+        if live is not None and set(graphs) - set(live.graphs):
+            # New graphs are empty under their canonical names until the switch, so listing
+            # them early changes no answer; it makes every facade's dataset cover both editions.
+            wider = Edition(live.version, tuple(sorted(set(live.graphs) | set(graphs))))
+            remote.update(
+                f"DROP SILENT GRAPH <{pointer}> ;\n"
+                f"INSERT DATA {{ GRAPH <{pointer}> {{\n{pointer_triples(base_iri, wider)}\n}} }}",
+                "widening the pointer",
+            )
+            time.sleep(grace)
+        step("widen", start)
 
         start = time.perf_counter()
         edition = Edition(version, tuple(graphs))
