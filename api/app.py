@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from icgraph.api.backends import Backend, make_backend
 from icgraph.api.errors import install_handlers
 from icgraph.api.limits import BodyLimit
+from icgraph.api.pool import KillablePool
 from icgraph.api.routes import catalogue as catalogue_routes
 from icgraph.api.routes import dumps, health, pages, resources, sparql, validation
 from icgraph.catalogue import load_catalogue
@@ -37,12 +38,17 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     backend = backend if backend is not None else make_backend(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Validating uploaded RDF runs in killable children too, with the same memory limit.
+        app.state.validation_pool = KillablePool(
+            settings.validation_workers, settings.worker_memory_mb
+        )
         await backend.start()
         try:
             yield
         finally:
             await backend.close()
+            app.state.validation_pool.close()
 
     app = FastAPI(title="icgraph", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -159,7 +159,11 @@ def start_facade(
         # Every request then runs its query in a worker: the engine-bound figure.
         env["ICGRAPH_RESULT_CACHE_BYTES"] = "0"
     process = subprocess.Popen(
-        [sys.executable, "-m", "icgraph", "serve"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "icgraph", "serve"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return process, f"http://{HOST}:{port}/sparql"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from icgraph import versions
 from icgraph.cli import main
 from icgraph.edition import pointer_graph
 from icgraph.publish import PublishError, Target, current_edition, publish, staging_root
@@ -69,7 +70,7 @@ def test_publish_names_the_edition_and_is_idempotent(tmp_path: Path, remote: Rem
     store = build_store(tmp_path / "store", {None: FIXTURE})
     first = publish_to(store, remote)
     assert first.switched and first.previous is None
-    assert first.version == store.resolve().name
+    assert first.version == versions.current(store).id  # type: ignore[union-attr]
     assert first.graphs == {
         "https://w3id.org/icgraph/graph/frameworks": 9,
         "https://w3id.org/icgraph/graph/states": 9,
@@ -101,7 +102,7 @@ def test_readers_see_one_edition_or_the_other(tmp_path: Path, any_remote: Remote
     stop = threading.Event()
     # No cache, so every answer is the store's; the pointer is read every 0.5 s, so without
     # the wider pointer the facade would query the new edition with the old list of graphs.
-    with facade_over(remote, old, result_cache_bytes=0, sparql_version_poll=0.5) as base:
+    with facade_over(remote, old, result_cache_bytes=0, version_poll_seconds=0.5) as base:
         before = _count(base)
 
         def read() -> None:
@@ -171,7 +172,8 @@ def test_the_cli_publishes_and_reports_bad_settings(
         config.get_settings.cache_clear()
         done = CliRunner().invoke(main, ["publish"])
         assert done.exit_code == 0, done.output
-        assert f"published edition {store.resolve().name} (18 triples in 2 graphs)" in done.output
+        version = versions.current(store).id  # type: ignore[union-attr]
+        assert f"published edition {version} (18 triples in 2 graphs)" in done.output
         again = CliRunner().invoke(main, ["publish"])
         assert again.exit_code == 0 and "already live" in again.output
     finally:

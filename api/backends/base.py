@@ -12,6 +12,7 @@ A backend reports failures with the exceptions of :mod:`icgraph.errors`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from icgraph.errors import UnacceptableFormat
@@ -68,3 +69,10 @@ class Backend(Protocol):
 
     def health(self) -> dict[str, Any]:
         """A small JSON-able report; must include ``"ok": bool``."""
+
+    @property
+    def version(self) -> str | None:
+        """The id of the store version answering now; ETags and the cache are keyed on it."""
+
+    def dumps(self) -> Path | None:
+        """The served version's dump files, when this backend has them on local disk."""

@@ -2,10 +2,7 @@
 
 The embedded store is opened read-only and a new build is swapped in by publishing a new
 folder, which running workers never see; so an answer, once computed, stays correct for the
-life of the process and can be served again without touching a worker. A backend whose
-dataset can change under it (a remote store that ``icgraph publish`` loads a new edition
-into) has an async ``version()``; the key then carries the version, so an answer of the
-old edition is not served once the new one is live. Identical queries
+life of the process and can be served again without touching a worker. Identical queries
 that arrive together run once. Only complete answers are cached (errors and timeouts are
 not), keyed by the library's query request, which holds everything that shapes the bytes: query
 text, dataset, bindings, negotiated formats, result cap and base IRI.
@@ -15,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
@@ -44,6 +42,19 @@ class CachedBackend:
     async def close(self) -> None:
         await self.inner.close()
 
+    @property
+    def version(self) -> str | None:
+        return self.inner.version
+
+    def dumps(self) -> Path | None:
+        return self.inner.dumps()
+
+    async def probe(self) -> None:
+        """Let the inner backend check its store now, if it can (for /health)."""
+        probe = getattr(self.inner, "probe", None)
+        if probe is not None:
+            await probe()
+
     def health(self) -> dict[str, Any]:
         return {
             **self.inner.health(),
@@ -56,23 +67,16 @@ class CachedBackend:
         }
 
     @staticmethod
-    def key(request: QueryRequest, version: str | None = None) -> _Key:
-        # The library's request holds everything that shapes the bytes.
-        return (version, request.query)
+    def key(request: QueryRequest) -> _Key:
+        # The library's request holds everything else that shapes the bytes.
+        return (request.query,)
 
-    async def probe(self) -> None:
-        """Let the inner backend check its store now, if it can (for /health)."""
-        probe = getattr(self.inner, "probe", None)
-        if probe is not None:
-            await probe()
-
-    async def version(self) -> str | None:
-        """The inner backend's dataset version, if it has one."""
-        version = getattr(self.inner, "version", None)
-        return await version() if version is not None else None
+    def _key(self, request: QueryRequest) -> _Key:
+        # A new store version makes every cached answer stale: the version is in the key.
+        return (self.inner.version, *self.key(request))
 
     async def query(self, request: QueryRequest) -> QueryResult:
-        key = self.key(request, await self.version())
+        key = self._key(request)
         cached = self._entries.get(key)
         if cached is not None:
             self._entries.move_to_end(key)

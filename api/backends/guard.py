@@ -9,6 +9,7 @@ call out, over the embedded store or a remote one.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
@@ -60,9 +61,12 @@ class GuardedBackend:
         if probe is not None:
             await probe()
 
-    async def version(self) -> str | None:
-        version = getattr(self.inner, "version", None)
-        return await version() if version is not None else None
+    @property
+    def version(self) -> str | None:
+        return self.inner.version
+
+    def dumps(self) -> Path | None:
+        return self.inner.dumps()
 
     async def query(self, request: QueryRequest) -> QueryResult:
         why = refusal(request, self.allowlist)

@@ -33,15 +33,16 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode, urljoin
 
 import httpx
 import pyoxigraph as ox
 
+from icgraph import versions
 from icgraph.api.backends.base import BackendUnavailable, QueryRequest, QueryResult
 from icgraph.api.errors import EvaluationError
 from icgraph.edition import Edition, edition_from_rows, pointer_query
@@ -278,22 +279,27 @@ class SparqlBackend:
         *,
         base_iri: str,
         poll: float = 1.0,
+        store: Path | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.base_iri = base_iri
         self.poll = poll
+        #: The local store folder whose versions' dumps this facade may serve.
+        self.store = store
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._edition: Edition | None = None
-        self._edition_read = -1e9
-        self._edition_lock = asyncio.Lock()
+        self._edition_read = False
+        self._poller: asyncio.Task[None] | None = None
         #: None until known: does the store write TSV by the W3C note?
         self._tsv: bool | None = None
         self._server = ""
         self._virtuoso = False
         self._error: str | None = None
         self._reachable = False
+        #: Times the live edition changed while served.
+        self.switches = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SparqlBackend:
@@ -301,8 +307,29 @@ class SparqlBackend:
         return cls(
             settings.sparql_endpoint,
             base_iri=settings.base_iri,
-            poll=settings.sparql_version_poll,
+            poll=settings.version_poll_seconds,
+            store=settings.store,
         )
+
+    @property
+    def version(self) -> str | None:
+        """The live edition's version, as last read from the store's pointer."""
+        return self._edition.version if self._edition is not None else None
+
+    def dumps(self) -> Path | None:
+        """The local build's dumps of the live edition, when this machine has that version.
+
+        The dumps are written by ``icgraph build`` and deployed beside each replica (the
+        store folder's ``store.d/<version>/dumps``); a download is only of the edition the
+        store serves, never of another.
+        """
+        live = self.version
+        if live is None or self.store is None:
+            return None
+        for version in versions.published(self.store):
+            if version.id == live and version.dumps.is_dir():
+                return version.dumps
+        return None
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -317,19 +344,39 @@ class SparqlBackend:
         # A store that is down at start-up is reported by /health, not fatal: it may come up.
         with contextlib.suppress(BackendUnavailable, QueryTimeout):
             await self.probe()
+        self._poller = asyncio.get_running_loop().create_task(self._poll())
 
     async def close(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    async def _poll(self) -> None:
+        """Read the pointer every ``poll`` seconds, so a new edition is followed (and keys
+        the cache and the ETags) without a request having to ask."""
+        while True:
+            await asyncio.sleep(self.poll)
+            try:
+                async with asyncio.timeout(max(PROBE_TIMEOUT, self.poll)):
+                    await self._read_edition()
+            except (BackendUnavailable, TimeoutError):
+                pass  # _down() noted why; /health reports it
+            except Exception as error:  # keep following: one bad answer is not the end
+                log.warning("cannot read the remote store's pointer: %s", error)
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {
             "ok": self._reachable and self._client is not None,
             "endpoint": self.endpoint,
             "store": self._server or None,
-            "edition": self._edition.version if self._edition else None,
+            "version": self.version,
             "graphs": len(self._edition.graphs) if self._edition else None,
+            "switches": self.switches,
         }
         if self._error:
             report["error"] = self._error
@@ -346,24 +393,14 @@ class SparqlBackend:
             self._down(f"no answer within {PROBE_TIMEOUT:g} s")
             raise BackendUnavailable(f"store unavailable: {self._error}") from None
 
-    async def version(self) -> str | None:
-        """The live edition's version, read from the pointer at most every ``poll`` seconds."""
-        edition = await self.edition()
-        return edition.version if edition is not None else None
-
-    async def edition(self) -> Edition | None:
-        if time.monotonic() - self._edition_read >= self.poll:
-            async with self._edition_lock:
-                if time.monotonic() - self._edition_read >= self.poll:
-                    await self._read_edition()
-        return self._edition
-
     # --- queries -----------------------------------------------------------------------------
 
     async def query(self, request: QueryRequest) -> QueryResult:
         try:
             async with asyncio.timeout(request.timeout):
-                live = await self.edition()
+                if not self._edition_read:
+                    await self._read_edition()
+                live = self._edition
                 if self._tsv is None:
                     self._tsv = await self._writes_tsv()
                 extra: tuple[tuple[str, str], ...] = ()
@@ -538,8 +575,10 @@ class SparqlBackend:
         edition = edition_from_rows(rows)
         if edition != self._edition:
             log.info("remote store edition: %s", edition.version if edition else "none")
+            if self._edition is not None:
+                self.switches += 1
         self._edition = edition
-        self._edition_read = time.monotonic()
+        self._edition_read = True
 
     async def _writes_tsv(self) -> bool:
         """True when the store writes TSV by the W3C note (``?x`` header, N-Triples terms)."""

@@ -2,9 +2,9 @@
 
 ``/dumps`` lists the dump files (JSON: name, media type, size, SHA-256); ``/dumps/<file>``
 downloads one with its checksum in ``Repr-Digest`` and ``ETag``; ``/dumps/SHA256SUMS`` is
-the list ``sha256sum -c`` checks. The dumps are written by :mod:`icgraph.dumps` beside the
-store; when the published store is newer than they are (or there are none yet) the first
-request writes them.
+the list ``sha256sum -c`` checks. The dumps are written by the build into the
+store version they were made from (:mod:`icgraph.versions`), and served from the version the
+backend answers from, so a download always matches the answers.
 
 ``/void``, ``/.well-known/void`` (RFC 5785, as the VoID guide asks) and ``/catalog`` serve the
 dataset's metadata graph as built into the store (VoID statistics, DCAT catalogue, dataset,
@@ -14,8 +14,8 @@ dumps are written: each distribution's ``dcat:byteSize`` and ``spdx:checksum``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -25,7 +25,6 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, RDF, XSD
 
 from icgraph import dumps as dump_files
-from icgraph import store as store_module
 from icgraph.api import linked_data as ld
 from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph.config import Settings
@@ -34,42 +33,30 @@ router = APIRouter(tags=["dumps and metadata"])
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 _RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-_LOCK = "dumps_lock"
 
 
 class NoDumps(Exception):
     """No dumps are published and none can be written here (e.g. a remote backend)."""
 
 
+def _folder(request: Request) -> Path:
+    """The served version's dumps: the same version the queries read, never another."""
+    folder = request.app.state.backend.dumps()
+    if folder is None:
+        raise NoDumps("no dumps are published with this server")
+    return folder  # type: ignore[no-any-return]
+
+
 async def manifest_for(request: Request, settings: Settings) -> dump_files.Manifest:
-    """The current dumps' manifest, writing the dumps first when the store is newer.
-
-    Over a remote store the dumps are the files ``icgraph build`` wrote from the local build
-    (deployed beside each replica): they are served only when they are of the edition the
-    store serves, so a download never mixes editions.
-    """
-    folder = dump_files.dumps_dir(settings)
-    state = request.app.state
-    if not hasattr(state, _LOCK):
-        setattr(state, _LOCK, asyncio.Lock())
-    async with getattr(state, _LOCK):
-        if settings.backend == "embedded" and store_module.exists(settings.store):
-            return await run_in_threadpool(dump_files.ensure_dumps, settings.store, folder)
-        manifest = dump_files.read_manifest(folder)
-        if manifest is None:
-            raise NoDumps("No dumps are published with this server.")
-        version = getattr(state.backend, "version", None)
-        live = await version() if version is not None else None
-        if live is not None and manifest.store_version != live:
-            raise NoDumps(
-                f"The dumps at this server are of edition {manifest.store_version}; the store "
-                f"serves edition {live}. Deploy the dumps of that edition."
-            )
-        return manifest
+    """The manifest of the served version's dumps, written with it by the build."""
+    manifest = await run_in_threadpool(dump_files.read_manifest, _folder(request))
+    if manifest is None:
+        raise NoDumps("no dumps are published with this server")
+    return manifest
 
 
-def _no_dumps(error: NoDumps) -> PlainTextResponse:
-    return PlainTextResponse(f"{error}\n", status_code=404)
+def _no_dumps() -> PlainTextResponse:
+    return PlainTextResponse("No dumps are published with this server.\n", status_code=404)
 
 
 def _file_url(request: Request, name: str) -> str:
@@ -81,8 +68,8 @@ async def list_dumps(request: Request, settings: SettingsDep) -> Response:
     """The dump files: name, media type, size in bytes, SHA-256, statement count and URL."""
     try:
         manifest = await manifest_for(request, settings)
-    except NoDumps as error:
-        return _no_dumps(error)
+    except NoDumps:
+        return _no_dumps()
     files = [{**vars(f), "url": _file_url(request, f.name)} for f in manifest.files]
     return JSONResponse(
         {
@@ -108,9 +95,9 @@ async def dump_file(name: str, request: Request, settings: SettingsDep) -> Respo
     """Download one dump file (icgraph.nq, .ttl, .nt, .jsonld) or SHA256SUMS."""
     try:
         manifest = await manifest_for(request, settings)
-    except NoDumps as error:
-        return _no_dumps(error)
-    folder = dump_files.dumps_dir(settings)
+    except NoDumps:
+        return _no_dumps()
+    folder = _folder(request)
     if name == dump_files.CHECKSUMS:
         return FileResponse(folder / name, media_type="text/plain; charset=us-ascii")
     entry = manifest.file(name)

@@ -33,7 +33,7 @@ from icgraph.api.backends.base import Backend, QueryRequest
 from icgraph.api.deps import BackendDep, SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.formats import best_offer
-from icgraph.api.isolated import TimeLimitExceeded, WorkerDied, run_isolated
+from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
 from icgraph.config import Settings
 from icgraph.errors import InputError
 from icgraph.formats import BY_NAME, Choice
@@ -151,10 +151,7 @@ async def _current_scorecard(
     request: Request, settings: Settings, backend: Backend
 ) -> report_module.Scorecard:
     """The served graph's scorecard, read through the backend once per edition and shapes."""
-    version = getattr(backend, "version", None)
-    edition = await version() if version is not None else None
-    if edition is None and settings.backend == "embedded":
-        edition = str(Path(settings.store).resolve())
+    edition = backend.version
     key = (edition, _shapes_fingerprint(settings))
     state = request.app.state
     if not hasattr(state, _LOCK):
@@ -239,13 +236,6 @@ def validate_and_render(body: bytes, media_type: str, settings: Settings, fmt: s
     return Outcome(body=report_module.render(card, fmt))
 
 
-def _gate(request: Request, settings: Settings) -> asyncio.Semaphore:
-    state = request.app.state
-    if not hasattr(state, "validation_slots"):
-        state.validation_slots = asyncio.Semaphore(settings.query_workers)
-    return state.validation_slots  # type: ignore[no-any-return]
-
-
 @router.post(
     "/validate",
     summary="Validate your RDF with the ontology, code lists and shapes",
@@ -272,25 +262,21 @@ async def post_validate(request: Request, settings: SettingsDep) -> Response:
                 f"request body too large: the limit is {settings.max_body_bytes} bytes"
             )
     limit = settings.validation_timeout
+    pool: KillablePool = request.app.state.validation_pool
     try:
-        async with asyncio.timeout(limit):
-            async with _gate(request, settings):
-                outcome = await asyncio.to_thread(
-                    run_isolated,
-                    validate_and_render,
-                    bytes(body),
-                    rdf_format,
-                    settings,
-                    fmt,
-                    timeout=limit,
-                )
+        # The wait for a free child counts against the limit too; a cancelled request (its
+        # client gone, or the limit passed) has its child killed by the pool.
+        outcome = await asyncio.wait_for(
+            pool.run(validate_and_render, bytes(body), rdf_format, settings, fmt, timeout=limit),
+            limit,
+        )
     except (TimeoutError, TimeLimitExceeded):
         raise ValidationTimeout(
             f"Validation timeout: validating the data sent took more than {limit:g} s and was "
             "stopped; send less data, or fewer icg:MemberState nodes"
         ) from None
     except WorkerDied as error:
-        raise ValidationTimeout(f"Validation failed in its worker process: {error}") from None
+        raise ValidationTimeout(f"Validation stopped: {error}") from None
     if outcome.error is not None:
         where = ""
         if outcome.line is not None:

@@ -3,8 +3,8 @@
 Steps, each timed: read the Turtle sources; check consistency with HermiT and keep the
 inferences in their own named graph; validate with the integrity shapes and refuse a graph
 that breaks one; run every shape for the published validation report (its own named graph);
-bulk-load a fresh on-disk store and swap it in atomically; write the download dumps with
-their checksums beside it.
+bulk-load a fresh on-disk store and write its download dumps, with their checksums, into a new
+store version, published in one rename (:mod:`icgraph.versions`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from rdflib import Graph
 
 from . import store as store_module
 from .config import Settings
-from .dumps import dumps_dir, write_dumps
 from .errors import BuildRefused
 from .load import Sources, read_sources, to_oxigraph
 from .namespaces import (
@@ -42,6 +41,8 @@ class BuildResult:
 
     store: Path
     graph_sizes: dict[str, int]
+    #: The published version's id (UTC time and content hash).
+    version: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     validation: ValidationResult | None = None
 
@@ -129,12 +130,12 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         for name, graph in graphs.items():
             _add_graph(store, graph, name)
 
+    # The store and its dumps are written into one new version, published in one rename.
     with _step("load store", timings, progress):
-        path = store_module.publish(settings.store, fill)
-    with _step("write dumps", timings, progress):
-        write_dumps(settings.store, dumps_dir(settings))
+        version = store_module.publish(settings.store, fill, keep=settings.keep_versions)
     return BuildResult(
-        store=path,
+        store=version.db,
+        version=version.id,
         graph_sizes={name: len(graph) for name, graph in graphs.items()},
         timings=timings,
         validation=result,

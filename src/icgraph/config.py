@@ -81,6 +81,23 @@ class Settings(BaseSettings):
         ge=0,
         description="Bytes of serialised answers kept for repeated queries (the store is read-only); 0 turns it off.",
     )
+    validation_workers: int = Field(
+        2, ge=1, le=32, description="Child processes that validate uploaded RDF at once."
+    )
+    worker_memory_mb: int = Field(
+        1024,
+        ge=64,
+        description="Address-space limit of each query or validation child (RLIMIT_AS), in MB.",
+    )
+    keep_versions: int = Field(
+        3, ge=1, description="Store versions a build keeps (never one that a reader holds)."
+    )
+    version_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="How often the server looks for a newly published store version (over a "
+        "remote store: reads its live-edition pointer).",
+    )
     backend: Literal["embedded", "sparql"] = Field(
         "embedded",
         description="The query backend: 'embedded' (the pyoxigraph store on disk) or 'sparql' "
@@ -103,11 +120,6 @@ class Settings(BaseSettings):
     )
     sparql_auth: Literal["basic", "digest"] = Field(
         "basic", description="How 'icgraph publish' authenticates (Virtuoso asks for digest)."
-    )
-    sparql_version_poll: float = Field(
-        1.0,
-        ge=0,
-        description="Seconds between two reads of the remote store's live-edition pointer.",
     )
 
     @field_validator("service_allowlist", "cors_origins", mode="before")

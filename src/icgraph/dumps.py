@@ -5,10 +5,9 @@ union of the named graphs, each triple once) and in N-Quads (every named graph k
 ``SHA256SUMS`` (the format ``sha256sum -c`` reads) and ``manifest.json`` (sizes, checksums,
 statement counts, and which published store they were made from).
 
-The folder is published like the store: the files are written into a fresh folder under
-``<folder>.d/`` and ``<folder>`` is a symbolic link swapped in with one ``os.replace``, so a
-download never sees half a set. :func:`ensure_dumps` rewrites them only when the store they
-were made from is no longer the published one.
+Each store version carries its own dumps (:mod:`icgraph.versions`): they are written while
+the version is built and published with it in one rename, so a download always matches the
+store that answers queries, and never sees half a set.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from pathlib import Path
 from typing import cast
 
 from . import export
-from .atomic import publish_folder
-from .config import Settings
 
 CHECKSUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -86,16 +83,6 @@ class Manifest:
         }
 
 
-def dumps_dir(settings: Settings) -> Path:
-    """Where the dumps of ``settings.store`` live: ``dumps`` beside the store (var/dumps)."""
-    return settings.store.parent / "dumps"
-
-
-def store_version(store_path: Path) -> str:
-    """The name of the published store folder ``store_path`` links to."""
-    return store_path.resolve().name
-
-
 def _statements(body: bytes, fmt: str) -> int:
     import pyoxigraph as ox
 
@@ -106,39 +93,38 @@ def _statements(body: bytes, fmt: str) -> int:
 
 
 def write_dumps(store_path: Path, folder: Path) -> Manifest:
-    """Write every dump of the store at ``store_path`` and publish them at ``folder``."""
-    written: list[Manifest] = []
+    """Write every dump of the store at ``store_path`` into ``folder``, a version being built.
 
-    def write(target: Path) -> None:
-        files = []
-        for fmt in FORMATS:
-            body = export.export_store(store_path, fmt.export_format)
-            (target / fmt.name).write_bytes(body)
-            files.append(
-                DumpFile(
-                    fmt.name,
-                    fmt.media_type,
-                    fmt.title,
-                    len(body),
-                    hashlib.sha256(body).hexdigest(),
-                    _statements(body, fmt.export_format),
-                )
+    The manifest's ``store_version`` is filled in when the version is named, after the dumps'
+    hashes are known (:func:`icgraph.store.publish`).
+    """
+    folder.mkdir(parents=True)
+    files = []
+    for fmt in FORMATS:
+        body = export.export_store(store_path, fmt.export_format)
+        (folder / fmt.name).write_bytes(body)
+        files.append(
+            DumpFile(
+                fmt.name,
+                fmt.media_type,
+                fmt.title,
+                len(body),
+                hashlib.sha256(body).hexdigest(),
+                _statements(body, fmt.export_format),
             )
-        manifest = Manifest(
-            store_version(store_path),
-            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            tuple(files),
         )
-        (target / CHECKSUMS).write_text(
-            "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii"
-        )
-        (target / MANIFEST).write_text(
-            json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
-        )
-        written.append(manifest)
+    manifest = Manifest("", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), tuple(files))
+    (folder / CHECKSUMS).write_text(
+        "".join(f"{f.sha256}  {f.name}\n" for f in files), encoding="ascii"
+    )
+    write_manifest(folder, manifest)
+    return manifest
 
-    publish_folder(folder, write)
-    return written[0]
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -150,11 +136,3 @@ def read_manifest(folder: Path) -> Manifest | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def ensure_dumps(store_path: Path, folder: Path) -> Manifest:
-    """The dumps of the published store, written first if missing or made from another store."""
-    manifest = read_manifest(folder)
-    if manifest is not None and manifest.store_version == store_version(store_path):
-        return manifest
-    return write_dumps(store_path, folder)

@@ -42,7 +42,7 @@ import httpx
 import pyoxigraph as ox
 
 from . import store as store_module
-from .dumps import store_version
+from . import versions
 from .edition import Edition, edition_from_rows, pointer_graph, pointer_query, pointer_triples
 from .errors import IcgraphError
 
@@ -216,8 +216,9 @@ def publish(
 ) -> PublishResult:
     """Publish the built store at ``store_path`` to ``target``, edition-whole.
 
-    ``version`` defaults to the published store's version (its folder name), so the remote
-    edition and the local store share it, and so do the dumps written with it. Publishing
+    ``version`` defaults to the published store's version id (:mod:`icgraph.versions`), so
+    the remote edition, the local store and the dumps written with it share it, and so do the
+    ETags of every facade serving it. Publishing
     the version that is already live does nothing unless ``force``.
 
     When the new edition has graphs the live one lacks, the pointer first lists both sets and
@@ -234,7 +235,11 @@ def publish(
             progress(name, timings[name])
 
     local = store_module.open_read_only(store_path)
-    version = version or store_version(store_path)
+    if version is None:
+        current = versions.current(store_path)
+        if current is None:
+            raise PublishError(f"no published store at {store_path}; run 'icgraph build' first")
+        version = current.id
     pointer = pointer_graph(base_iri)
     graphs = sorted(
         g.value

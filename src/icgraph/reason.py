@@ -93,6 +93,29 @@ def disjointness_clashes(graph: Graph) -> list[str]:
     return clashes
 
 
+def _die_with_the_build() -> None:
+    """Make HermiT's ``java`` die with this process, even when the build is killed.
+
+    owlready2 starts java with ``subprocess`` and passes it its module-level
+    ``_subprocess_kargs``; a ``preexec_fn`` there asks Linux (``PR_SET_PDEATHSIG``) to send the
+    child SIGKILL when its parent dies, so a killed build leaves no orphaned reasoner.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    from owlready2 import reasoning
+
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def kill_with_parent() -> None:
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+    reasoning._subprocess_kargs["preexec_fn"] = kill_with_parent  # noqa: SLF001
+
+
 def reason(graph: Graph) -> ReasoningResult:
     """Check consistency with HermiT and return the inferences the data lacks.
 
@@ -107,6 +130,7 @@ def reason(graph: Graph) -> ReasoningResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             skeleton.serialize(source, format="nt", encoding="utf-8")
+        _die_with_the_build()
         world = owlready2.World()
         world.get_ontology(source.as_uri()).load(format="ntriples")
         try:

@@ -17,6 +17,7 @@ class FakeBackend:
     """Answers every SELECT with a fixed TSV-derived body; records what it was asked."""
 
     name = "fake"
+    version = None
 
     def __init__(self) -> None:
         self.requests: list[QueryRequest] = []
@@ -39,13 +40,21 @@ class FakeBackend:
     def health(self) -> dict[str, Any]:
         return {"ok": self.started and not self.closed}
 
+    def dumps(self) -> None:
+        return None
+
 
 def test_fake_backend_serves_the_routes(tmp_path) -> None:  # noqa: ANN001
     fake = FakeBackend()
     assert isinstance(fake, Backend)
     settings = Settings(store_path=tmp_path / "none", query_timeout=5, max_results=7)
     with TestClient(create_app(settings, backend=fake)) as client:
-        assert client.get("/health").json() == {"backend": "fake", "ok": True, "status": "ok"}
+        report = client.get("/health").json()
+        assert {k: report[k] for k in ("backend", "ok", "status")} == {
+            "backend": "fake",
+            "ok": True,
+            "status": "ok",
+        }
         r = client.get(
             "/sparql",
             params={"query": "SELECT ?x {}", "timeout": "2", "default-graph-uri": "http://g/1"},

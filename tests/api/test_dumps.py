@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF, RDFS, VOID
-
-from icgraph import dumps
-
-from .serving import build_store
 
 BASE = "https://w3id.org/icgraph/"
 METADATA_GRAPH = BASE + "graph/metadata"
@@ -163,25 +158,3 @@ def test_service_description_links_void_catalogue_and_dumps(client: TestClient) 
     assert dumps_linked == {f"http://testserver/dumps/{name}" for name in PARSE}
     for url in see_also | dumps_linked:
         assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
-
-
-# --- the dumps follow the published store ---------------------------------------------------------
-
-
-def test_dumps_are_rewritten_when_a_new_store_is_published(tmp_path: Path) -> None:
-    first = tmp_path / "a.trig"
-    first.write_text("<http://ex.test/g> { <http://ex.test/s> <http://ex.test/p> 1 . }\n")
-    store = build_store(tmp_path / "store", {None: first})
-    folder = tmp_path / "dumps"
-    one = dumps.ensure_dumps(store, folder)
-    assert dumps.ensure_dumps(store, folder) == one  # same store: not rewritten
-    assert (folder / "icgraph.nq").read_bytes().count(b"\n") == 1
-    second = tmp_path / "b.trig"
-    second.write_text("<http://ex.test/g> { <http://ex.test/s> <http://ex.test/p> 1, 2 . }\n")
-    build_store(tmp_path / "store", {None: second})
-    two = dumps.ensure_dumps(store, folder)
-    assert two.store_version != one.store_version
-    assert (folder / "icgraph.nq").read_bytes().count(b"\n") == 2
-    manifest_nq = two.file("icgraph.nq")
-    assert manifest_nq is not None and manifest_nq.statements == 2
-    assert hashlib.sha256((folder / "icgraph.nq").read_bytes()).hexdigest() == manifest_nq.sha256

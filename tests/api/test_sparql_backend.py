@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from icgraph import versions
 from icgraph.api.app import create_app
 from icgraph.api.backends.base import QueryRequest
 from icgraph.api.backends.sparql import prepare
@@ -173,7 +174,7 @@ def test_health_names_the_backend_and_the_edition(
     assert status == 200
     assert report["backend"] == "sparql" and report["status"] == "ok"
     assert report["store"].startswith("Oxigraph/")
-    assert report["edition"] == published[1].resolve().name
+    assert report["version"] == versions.current(published[1]).id  # type: ignore[union-attr]
     assert report["graphs"] == 2
 
 

@@ -1,0 +1,212 @@
+"""One pool of killable child processes for the work whose cost a client controls.
+
+pyoxigraph and pySHACL cannot be interrupted from another thread, so queries and the
+validation of uploaded RDF run in child processes that are killed when their time is up or
+their request goes away. The pool is pebble's ``ProcessPool`` (chosen over the two pools this
+project used to write by hand; measured in ``benchmarks/README.md``):
+
+- at most ``size`` children exist at once, since pebble starts exactly ``max_workers``;
+- a task past its timeout, or whose request was cancelled, has its child killed, and pebble
+  starts a replacement;
+- each child lives under an address-space limit (``RLIMIT_AS``, ``ICGRAPH_WORKER_MEMORY_MB``),
+  so a query that would take the machine's memory fails in its child instead;
+- a child that dies while idle is replaced by pebble's manager thread before a task is given
+  to it, so no request sees a dead pipe.
+
+Children are forked from a forkserver that has imported the library already, so a
+replacement starts in milliseconds and is forked from a clean single-threaded process rather
+than from the server's threads. Each child opens the store version it serves read-only in its
+initializer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pebble
+
+T = TypeVar("T")
+
+#: Imported once by the forkserver, so children start with them loaded.
+_PRELOAD = ["icgraph.query", "icgraph.report", "icgraph.load", "icgraph.api.backends.worker"]
+
+#: The store this child serves (set by the initializer; None in a validation-only pool).
+STORE: Any = None
+
+
+class TimeLimitExceeded(Exception):
+    """The work ran past its time limit; its child was killed (or it never got one)."""
+
+    def __init__(self, message: str, waiting: bool = False) -> None:
+        super().__init__(message)
+        #: True when the limit passed while the task still waited for a free child.
+        self.waiting = waiting
+
+
+class WorkerDied(Exception):
+    """The child ended without an answer: over its memory limit, or crashed."""
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def _initialise(store: str | None, memory_bytes: int) -> None:
+    """Runs in each child: cap its address space, then open the store read-only."""
+    global STORE
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if store is not None:
+        import pyoxigraph as ox
+
+        STORE = ox.Store.read_only(store)
+
+
+class KillablePool:
+    """A fixed number of children that run one task each, each task with its own time limit."""
+
+    def __init__(self, size: int, memory_mb: int, store: Path | None = None) -> None:
+        self.size = size
+        self.memory_mb = memory_mb
+        self.store = store
+        self._pool = self._new_pool()
+        #: Children killed at a time limit or a cancellation, or lost, since the pool started.
+        self.replaced = 0
+        self._futures: set[concurrent.futures.Future[Any]] = set()
+
+    def _new_pool(self) -> pebble.ProcessPool:
+        return pebble.ProcessPool(
+            max_workers=self.size,
+            initializer=_initialise,
+            initargs=(str(self.store) if self.store is not None else None, self.memory_mb * 2**20),
+            context=_context(),
+        )
+
+    async def run(self, function: Callable[..., T], *args: Any, timeout: float) -> T:
+        """``function(*args)`` in a child within ``timeout`` seconds, waiting included.
+
+        Past the limit, or when the caller is cancelled, a running task's child is killed and
+        a waiting task is taken off the queue.
+
+        pebble declares its whole pool broken when a child dies while no task runs anywhere
+        (it cannot tell that from a failing initializer). Every child is then idle, so the pool
+        is replaced and the task run on the new one: a dead idle child costs a restart, never
+        an error.
+        """
+        for attempt in (1, 2):
+            pool = self._pool
+            try:
+                return await self._run_on(pool, function, args, timeout)
+            except (BrokenProcessPool, RuntimeError) as error:
+                if attempt == 2 or not _broken(pool, error):
+                    raise
+                self._replace_broken(pool)
+        raise AssertionError("unreachable")
+
+    def _replace_broken(self, broken: pebble.ProcessPool) -> None:
+        if self._pool is broken:
+            self.replaced += 1
+            self._pool = self._new_pool()
+            broken.stop()
+
+    async def _run_on(
+        self,
+        pool: pebble.ProcessPool,
+        function: Callable[..., T],
+        args: tuple[Any, ...],
+        timeout: float,
+    ) -> T:
+        future = pool.schedule(function, args, timeout=timeout)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
+        except TimeoutError:
+            waiting = not future.running()
+            self._cancel(future)
+            raise TimeLimitExceeded(f"stopped after {timeout:g} s", waiting=waiting) from None
+        except asyncio.CancelledError:
+            self._cancel(future)
+            raise
+        except concurrent.futures.TimeoutError:  # pebble's own limit on the running task
+            self.replaced += 1
+            raise TimeLimitExceeded(f"stopped after {timeout:g} s") from None
+        except pebble.ProcessExpired as error:
+            self.replaced += 1
+            raise WorkerDied(self._death(error.exitcode)) from None
+
+    def _cancel(self, future: concurrent.futures.Future[Any]) -> None:
+        running = future.running()
+        if future.cancel() and running:  # pebble kills a running task's child
+            self.replaced += 1
+
+    def _death(self, exitcode: int | None) -> str:
+        return (
+            f"the worker process stopped (exit code {exitcode}): it reached its memory limit "
+            f"of {self.memory_mb} MB (ICGRAPH_WORKER_MEMORY_MB) or crashed"
+        )
+
+    def pids(self) -> list[int]:
+        """The children alive now, as the operating system sees them."""
+        workers = getattr(self._pool._pool_manager, "worker_manager", None)  # noqa: SLF001
+        if workers is None:
+            return []
+        alive = []
+        for process in list(workers.workers.values()):
+            pid = process.pid
+            if pid is not None and process.is_alive() and _running(pid):
+                alive.append(pid)
+        return sorted(alive)
+
+    def health(self) -> dict[str, Any]:
+        pids = self.pids()
+        running = sum(1 for f in list(self._futures) if f.running())
+        return {
+            "workers": len(pids),
+            "size": self.size,
+            "idle": max(len(pids) - running, 0),
+            "queued": sum(1 for f in list(self._futures) if not f.running() and not f.done()),
+            "pids": pids,
+            "replaced": self.replaced,
+            # A killed child is replaced within moments: the pool is then degraded, not down.
+            "status": "ok" if len(pids) == self.size else "degraded",
+        }
+
+    def start(self) -> None:
+        """Start every child now rather than at the first task."""
+        self._pool.schedule(os.getpid).result(timeout=60)
+
+    def close(self, graceful: bool = False) -> None:
+        """Release the pool: at once (children killed), or ``graceful``ly, after its tasks."""
+        if graceful:
+            self._pool.close()  # no new tasks; those running finish within their time limits
+            self._pool.join()
+            return
+        self._pool.stop()
+        self._pool.join(timeout=10)
+
+
+def _broken(pool: pebble.ProcessPool, error: Exception) -> bool:
+    """True when ``error`` is pebble saying the pool itself is broken, not the task."""
+    if isinstance(error, BrokenProcessPool):
+        return True
+    return "Unexpected error within the Pool" in str(error) or not pool.active
+
+
+def _running(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False

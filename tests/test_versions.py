@@ -1,0 +1,139 @@
+"""Store versions: a build publishes a whole version, readers hold theirs, old ones go."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from icgraph import store, versions
+from icgraph.dumps import read_manifest
+
+G = ox.NamedNode("http://ex.test/g")
+
+
+def _fill(n: int):  # noqa: ANN202
+    def fill(opened: ox.Store) -> None:
+        for i in range(n):
+            opened.add(
+                ox.Quad(
+                    ox.NamedNode(f"http://ex.test/s{i}"),
+                    ox.NamedNode("http://ex.test/p"),
+                    ox.Literal(i),
+                    G,
+                )
+            )
+
+    return fill
+
+
+def test_each_version_carries_its_own_store_and_dumps(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    one = store.publish(path, _fill(1))
+    two = store.publish(path, _fill(2))
+    assert one.id != two.id and one.id < two.id  # ids sort by time
+    assert versions.current(path) == two
+    assert path.resolve() == two.db.resolve()
+    for version, quads in ((one, 1), (two, 2)):
+        manifest = read_manifest(version.dumps)
+        assert manifest is not None and manifest.store_version == version.id
+        nq = manifest.file("icgraph.nq")
+        assert nq is not None and nq.statements == quads
+        assert (version.dumps / "icgraph.nq").read_bytes().count(b"\n") == quads
+    # The id names the content: its tail is the N-Quads dump's hash.
+    assert two.id.endswith(read_manifest(two.dumps).file("icgraph.nq").sha256[:12])  # type: ignore[union-attr]
+
+
+def test_builds_keep_the_newest_versions_but_never_a_held_one(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    first = store.publish(path, _fill(1), keep=2)
+    reader = versions.Reader(first)
+    for n in (2, 3, 4):
+        store.publish(path, _fill(n), keep=2)
+    ids = [v.id for v in versions.published(path)]
+    assert first.id in ids  # held by a reader, so kept beyond the two newest
+    assert len(ids) == 3
+    reader.close()
+    store.publish(path, _fill(5), keep=2)
+    assert [v.id for v in versions.published(path)] == ids[-1:] + [versions.current(path).id]  # type: ignore[union-attr]
+
+
+def test_a_failed_build_publishes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    good = store.publish(path, _fill(1))
+
+    def broken(opened: ox.Store) -> None:
+        raise RuntimeError("the data did not parse")
+
+    with pytest.raises(RuntimeError):
+        store.publish(path, broken)
+    assert versions.current(path) == good
+    assert [
+        p.name for p in versions.versions_dir(path).iterdir() if p.name.startswith(".building")
+    ] == []
+
+
+_KILLED_BUILD = """
+import os, sys, time
+from pathlib import Path
+import pyoxigraph as ox
+from icgraph import store
+
+def fill(opened):
+    opened.add(ox.Quad(ox.NamedNode("http://ex.test/s"), ox.NamedNode("http://ex.test/p"),
+                       ox.Literal(1), ox.NamedNode("http://ex.test/g")))
+    print("filling", flush=True)
+    time.sleep(600)
+
+store.publish(Path(sys.argv[1]), fill)
+"""
+
+
+def test_a_killed_build_leaves_nothing_the_next_build_does_not_remove(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    good = store.publish(path, _fill(1))
+    build = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_BUILD, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert build.stdout is not None and build.stdout.readline().strip() == "filling"
+    build.kill()
+    build.wait()
+    leftovers = [p for p in versions.versions_dir(path).iterdir() if p.name.startswith(".building")]
+    assert len(leftovers) == 1  # what the killed build was writing
+    assert versions.current(path) == good  # the served version is untouched
+    store.publish(path, _fill(2))
+    assert not [p for p in versions.versions_dir(path).iterdir() if p.name.startswith(".building")]
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_killing_a_build_during_reasoning_kills_hermit(tmp_path: Path) -> None:
+    """HermiT's java dies with the build (PR_SET_PDEATHSIG), not orphaned."""
+    env = {**os.environ, "ICGRAPH_STORE_PATH": str(tmp_path / "store")}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "icgraph", "build"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    java = None
+    deadline = time.monotonic() + 120
+    while java is None and time.monotonic() < deadline:
+        found = subprocess.run(
+            ["pgrep", "-P", str(build.pid), "java"], capture_output=True, text=True
+        )
+        java = int(found.stdout.split()[0]) if found.stdout.strip() else None
+        time.sleep(0.02)
+    assert java is not None, "the build never started HermiT"
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{java}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = (
+        Path(f"/proc/{java}/stat").exists()
+        and Path(f"/proc/{java}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    )
+    assert not alive, "HermiT's java outlived the killed build"
