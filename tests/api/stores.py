@@ -12,6 +12,7 @@ import contextlib
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -93,16 +94,19 @@ def _ask_url(query_url: str) -> str:
 
 @contextlib.contextmanager
 def oxigraph_server(
-    folder: Path, *, read_only: bool = False, timeout: float = 60
+    folder: Path, *, read_only: bool = False, timeout: float = 60, union: bool = False
 ) -> Iterator[RemoteStore]:
     """``oxigraph serve`` (or ``serve-read-only`` on an existing store) at ``folder``.
 
     ``timeout`` is the server's own query limit (``--timeout-s``): a query the facade gave up
-    on stops there too, instead of running on after its client left.
+    on stops there too, instead of running on after its client left. ``union`` makes the
+    default graph the union of the named graphs (``--union-default-graph``), as a store
+    serving a build without a pointer needs.
     """
     port = free_port()
     mode = "serve-read-only" if read_only else "serve"
-    log = folder.parent / f"{folder.name}.log"
+    # Beside the process, not in ``folder``: a read-only store's folder stays as built.
+    log = Path(tempfile.mkdtemp(prefix="oxigraph-log-")) / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
@@ -114,6 +118,7 @@ def oxigraph_server(
                 f"127.0.0.1:{port}",
                 "--timeout-s",
                 f"{timeout:g}",
+                *(["--union-default-graph"] if union else []),
             ],
             stdout=out,
             stderr=out,
@@ -124,6 +129,7 @@ def oxigraph_server(
         yield RemoteStore("oxigraph", base + "/query", base + "/update", base + "/store")
     finally:
         _stop(process)
+        shutil.rmtree(log.parent, ignore_errors=True)
 
 
 _VIRTUOSO_INI = """\

@@ -35,6 +35,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from icgraph import versions
 from icgraph.catalogue import CatalogueQuery, load_catalogue
 
 from ..paths import ROOT
@@ -166,6 +167,31 @@ def test_every_catalogue_query_answers_alike(embedded: Site, remote: Site, name:
     expected = catalogue_rows(embedded, entry)
     assert expected, f"{name} answers nothing on the embedded store"
     same_rows(catalogue_rows(remote, entry), expected)
+
+
+def test_a_build_served_read_only_by_oxigraph_answers_alike(
+    embedded: Site, store_path: Path, tmp_path: Path
+) -> None:
+    """No publish: ``oxigraph serve-read-only --union-default-graph`` on the build's own store.
+
+    With no pointer graph the facade names no dataset, so the store's union default graph
+    stands for the embedded store's; the answers are the same.
+    """
+    version = versions.current(store_path)
+    assert version is not None
+    with (
+        oxigraph_server(version.db, read_only=True, union=True) as store,
+        facade_over(store, store_path) as base,
+    ):
+        site = Site("oxigraph-read-only", base, store)
+        health = json.loads(_get(base, "/health", "application/json")[1])
+        assert health["version"] is None and health["ok"]
+        for name, entry in sorted(CATALOGUE.items()):
+            expected = catalogue_rows(embedded, entry)
+            try:
+                same_rows(catalogue_rows(site, entry), expected)
+            except AssertionError as error:
+                raise AssertionError(f"{name}: {error}") from None
 
 
 PARAMETERISED = sorted(n for n, e in CATALOGUE.items() if e.parameters)
