@@ -9,6 +9,8 @@ when its ``with`` block ends. ``publish_to`` loads a built store into one with
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,11 @@ from icgraph.publish import PublishResult, Target, publish
 from .serving import free_port, running_server
 
 STARTUP_LIMIT = 90.0
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CONCAT = re.compile(
+    r"GROUP_CONCAT\s*\((?P<args>(?:[^()]|\([^()]*\))*)\)\s*AS\s*\?(?P<var>\w+)", re.I
+)
+_SEPARATOR = re.compile(r'separator\s*=\s*"([^"]*)"', re.I)
 #: Virtuoso's Debian binary; the package is virtuoso-opensource-7-bin (.ci/run installs it).
 VIRTUOSO = "virtuoso-t"
 
@@ -221,3 +228,41 @@ def facade_over(remote: RemoteStore, store: Path, **settings: object) -> Iterato
     """
     with running_server(store, backend="sparql", sparql_endpoint=remote.query, **settings) as base:
         yield base
+
+
+# --- comparing answers across stores (see tests/api/test_remote_stores.py) ----------------
+
+
+def concat_columns(text: str) -> dict[str, str]:
+    """``{column: separator}`` of the columns a GROUP_CONCAT fills."""
+    found = {}
+    for match in _CONCAT.finditer(text):
+        separator = _SEPARATOR.search(match["args"])
+        found[match["var"]] = separator[1] if separator else " "
+    return found
+
+
+def normalised(bindings: list[dict[str, dict[str, str]]], concat: dict[str, str]) -> list[str]:
+    """SPARQL JSON rows as sorted strings, with only what SPARQL leaves to the engine made
+    alike: blank node labels, xsd:boolean lexical forms, and GROUP_CONCAT columns (value
+    order, a common language tag, "" for a group without value)."""
+    out = []
+    for row in bindings:
+        clean: dict[str, object] = {}
+        for name, term in row.items():
+            term = dict(term)
+            if term["type"] == "typed-literal":
+                term["type"] = "literal"
+            if term["type"] == "bnode":
+                term["value"] = "_"
+            if term.get("datatype") == BOOLEAN:
+                term["value"] = {"1": "true", "0": "false"}.get(term["value"], term["value"])
+            if name in concat:
+                if term["value"] == "":
+                    continue
+                items = sorted(term["value"].split(concat[name]))
+                clean[name] = {"type": "literal", "values": items}
+                continue
+            clean[name] = term
+        out.append(json.dumps(clean, sort_keys=True))
+    return sorted(out)

@@ -22,7 +22,6 @@ difference of answer, by the SPARQL 1.1 Recommendation, is normalised, and only 
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,7 +41,9 @@ from ..paths import ROOT
 from .serving import running_server
 from .stores import (
     RemoteStore,
+    concat_columns,
     facade_over,
+    normalised,
     oxigraph_server,
     publish_to,
     virtuoso_available,
@@ -50,11 +51,6 @@ from .stores import (
 )
 
 CATALOGUE = load_catalogue(ROOT / "queries")
-BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\((?P<args>(?:[^()]|\([^()]*\))*)\)\s*AS\s*\?(?P<var>\w+)", re.I
-)
-_SEPARATOR = re.compile(r'separator\s*=\s*"([^"]*)"', re.I)
 
 
 def test_the_catalogue_is_read() -> None:
@@ -110,38 +106,6 @@ def _get(base: str, path: str, accept: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def concat_columns(entry: CatalogueQuery) -> dict[str, str]:
-    """``{column: separator}`` of the columns a GROUP_CONCAT fills."""
-    found = {}
-    for match in _CONCAT.finditer(entry.text):
-        separator = _SEPARATOR.search(match["args"])
-        found[match["var"]] = separator[1] if separator else " "
-    return found
-
-
-def normalised(bindings: list[dict[str, dict[str, str]]], concat: dict[str, str]) -> list[str]:
-    out = []
-    for row in bindings:
-        clean: dict[str, object] = {}
-        for name, term in row.items():
-            term = dict(term)
-            if term["type"] == "typed-literal":
-                term["type"] = "literal"
-            if term["type"] == "bnode":
-                term["value"] = "_"
-            if term.get("datatype") == BOOLEAN:
-                term["value"] = {"1": "true", "0": "false"}.get(term["value"], term["value"])
-            if name in concat:
-                if term["value"] == "":
-                    continue
-                items = sorted(term["value"].split(concat[name]))
-                clean[name] = {"type": "literal", "values": items}
-                continue
-            clean[name] = term
-        out.append(json.dumps(clean, sort_keys=True))
-    return sorted(out)
-
-
 def same_rows(got: list[str], expected: list[str]) -> None:
     """Equal multisets, or an error that shows the rows each side has alone."""
     if got != expected:
@@ -158,7 +122,7 @@ def catalogue_rows(site: Site, entry: CatalogueQuery, params: str = "") -> list[
         site.base, f"/queries/{entry.name}{params}", "application/sparql-results+json"
     )
     assert status == 200, f"{site.name}: {entry.name}{params}: HTTP {status}: {body[:400]!r}"
-    return normalised(json.loads(body)["results"]["bindings"], concat_columns(entry))
+    return normalised(json.loads(body)["results"]["bindings"], concat_columns(entry.text))
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
