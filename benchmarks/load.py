@@ -50,6 +50,8 @@ HOST = "127.0.0.1"
 ACCEPT = "application/sparql-results+json"
 REQUEST_TIMEOUT = 60.0
 MAX_REQUESTS = 2_000_000
+#: Slices each target's duration is cut into with --stores (the targets take turns).
+ROUNDS = 5
 
 
 # --- data and queries ------------------------------------------------------------------------
@@ -422,13 +424,21 @@ def stores_main(args: argparse.Namespace) -> None:
         timed = list(named.values()) if args.all_queries else agreed
         if not timed:
             sys.exit("the targets agree on no query; nothing fair to time")
-        runs = {}
-        for label, url in targets.items():
-            print(
-                f"loading {label} with {args.clients} clients for {args.duration:g} s ...",
-                flush=True,
-            )
-            runs[label] = load(url, timed, args.clients, args.warmup, args.duration)
+        # Interleaved: each target gets ROUNDS slices of the duration, in turn, so that a
+        # change in what else the machine runs falls on every target alike.
+        runs: dict[str, Run] = {}
+        for url in targets.values():
+            asyncio.run(_drive(url, timed, args.clients, args.warmup))
+        for round_ in range(ROUNDS):
+            print(f"round {round_ + 1} of {ROUNDS} over {len(targets)} targets ...", flush=True)
+            for label, url in targets.items():
+                run = asyncio.run(_drive(url, timed, args.clients, args.duration / ROUNDS))
+                if label in runs:
+                    runs[label].latencies += run.latencies
+                    runs[label].errors += run.errors
+                    runs[label].elapsed += run.elapsed
+                else:
+                    runs[label] = Run(label, run.latencies, run.errors, run.elapsed)
 
     print()
     print(f"{'target':<32}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
