@@ -35,6 +35,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode, urljoin
@@ -141,6 +142,19 @@ def _check_iris(text: str, declared: dict[str, str], base: str | None) -> None:
             )
 
 
+@lru_cache(maxsize=512)
+def _front(text: str, predeclared_prefixes: bool, base_iri: str | None) -> str:
+    """The BASE and PREFIX lines a text needs in front, after checking its IRIs (per text)."""
+    predeclared = PREFIXES if predeclared_prefixes else {}
+    declared = prologue(text)
+    missing = {p: iri for p, iri in predeclared.items() if p not in declared.prefixes}
+    _check_iris(text, {**missing, **declared.prefixes}, base_iri)
+    front = ""
+    if base_iri and not declared.has_base:
+        front += f"BASE <{base_iri}>\n"
+    return front + "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in missing.items())
+
+
 def prepare(
     request: QueryRequest,
     live: Edition | None,
@@ -169,13 +183,7 @@ def prepare(
     kind = KIND_OF_FORM[info.form]
     if query.formats.for_kind(kind) is None:
         raise UnacceptableFormat(kind)
-    declared = prologue(text)
-    missing = {p: iri for p, iri in predeclared.items() if p not in declared.prefixes}
-    _check_iris(text, {**missing, **declared.prefixes}, query.base_iri)
-    front = ""
-    if query.base_iri and not declared.has_base:
-        front += f"BASE <{query.base_iri}>\n"
-    front += "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in missing.items())
+    front = _front(text, query.predeclared_prefixes, query.base_iri)
     body = front + text
     if query.bindings and nest_bindings and kind is Kind.SOLUTIONS:
         parts = outline(text)
