@@ -127,4 +127,3 @@ def etag(
     for part in parts:
         digest.update(part.encode("utf-8") + b"\0")
     return f'W/"{version}-{digest.hexdigest()[:20]}"'
-
