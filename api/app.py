@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=["X-SPARQL-MaxRows", "Warning"],
+            expose_headers=["X-SPARQL-MaxRows", "Warning", "ETag"],
             max_age=3600,
         )
     return app

@@ -131,13 +131,13 @@ _PROLOGUE = "".join(
 )
 
 
-def _request(text: str, choice: Choice, timeout: float, max_results: int) -> QueryRequest:
+def _request(text: str, choice: Choice, timeout: float, max_results: int | None) -> QueryRequest:
     query = Query(_PROLOGUE + text, formats=choice, max_results=max_results)
     return QueryRequest(query, timeout=timeout)
 
 
 async def construct(
-    backend: Backend, text: str, fmt: Format, timeout: float, max_results: int
+    backend: Backend, text: str, fmt: Format, timeout: float, max_results: int | None
 ) -> QueryResult:
     """Run a CONSTRUCT and get it back serialised in ``fmt``."""
     return await backend.query(_request(text, Choice(None, None, fmt), timeout, max_results))

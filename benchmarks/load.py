@@ -1,4 +1,4 @@
-"""Load benchmark: the icgraph facade against rdflib-endpoint on the same data and queries.
+"""Load benchmark: the icgraph facade against rdflib-endpoint, or over remote SPARQL stores.
 
 Starts both servers as child processes on 127.0.0.1, checks they agree on every query, then
 drives each in turn with N concurrent keep-alive clients for a fixed time, and prints
@@ -6,6 +6,12 @@ throughput, p50 and p99 for each and their ratio. Also measures the engine's in-
 query rate on the same queries (the ceiling an HTTP facade can approach).
 
     .venv/bin/python benchmarks/load.py [--clients 8] [--duration 10]
+    .venv/bin/python benchmarks/load.py --stores [--clients 8] [--duration 10]
+
+``--stores`` compares, in one run, the facade over Oxigraph server, Oxigraph server direct,
+Virtuoso direct and the facade over Virtuoso (where ``virtuoso-t`` is installed), each facade
+with and without its result cache, and the embedded facade, on the catalogue queries that
+every target answers alike.
 
 Data and queries: the real store (ICGRAPH_STORE_PATH or var/store, built with the real
 pipeline into a temporary folder if absent) and the catalogue ``queries/*.rq``; without a
@@ -44,6 +50,8 @@ HOST = "127.0.0.1"
 ACCEPT = "application/sparql-results+json"
 REQUEST_TIMEOUT = 60.0
 MAX_REQUESTS = 2_000_000
+#: Slices each target's duration is cut into with --stores (the targets take turns).
+ROUNDS = 5
 
 
 # --- data and queries ------------------------------------------------------------------------
@@ -228,7 +236,13 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 def _request_bytes(url: str, query: str) -> bytes:
     parts = urllib.parse.urlsplit(url)
-    target = parts.path + "?" + urllib.parse.urlencode({"query": query})
+    # A target URL may carry parameters of its own (a store's dataset); the query joins them.
+    target = (
+        parts.path
+        + "?"
+        + urllib.parse.urlencode({"query": query})
+        + (f"&{parts.query}" if parts.query else "")
+    )
     return (
         f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: {ACCEPT}\r\n"
         "Connection: keep-alive\r\n\r\n"
@@ -306,6 +320,182 @@ def in_process_rate(store_path: Path, queries: list[str], seconds: float) -> flo
 # --- main ------------------------------------------------------------------------------------
 
 
+def rows(url: str, query: str) -> list[dict[str, dict[str, str]]] | str:
+    """The answer's SPARQL JSON rows, or the error the server gave (URL parameters kept)."""
+    parts = urllib.parse.urlsplit(url)
+    params = [("query", query), *urllib.parse.parse_qsl(parts.query)]
+    request = urllib.request.Request(
+        parts._replace(query="").geturl(),
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"Accept": ACCEPT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            return list(json.loads(response.read())["results"]["bindings"])
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code} {error.read()[:120].decode(errors='replace')}"
+
+
+def stores_main(args: argparse.Namespace) -> None:
+    """The facade over Oxigraph server and Virtuoso against the stores direct, in one run."""
+    from contextlib import ExitStack
+
+    from icgraph import versions
+    from icgraph.edition import pointer_query
+    from tests.api.stores import (
+        concat_columns,
+        facade_over,
+        normalised,
+        oxigraph_server,
+        publish_to,
+        virtuoso_available,
+        virtuoso_server,
+    )
+
+    with tempfile.TemporaryDirectory(prefix="icgraph-bench-") as tmp_name, ExitStack() as stack:
+        tmp = Path(tmp_name)
+        store, named, source = resolve_workload(args, tmp)
+        version = versions.current(store)
+        print(f"workload: {source}; store {store} (version {version.id if version else '?'})")
+        load_avg = os.getloadavg()
+        print(
+            f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+            f"{platform.python_version()}, {platform.machine()}, load average "
+            + " ".join(f"{x:.2f}" for x in load_avg)
+        )
+        targets: dict[str, str] = {}
+        facade_settings = {"query_workers": args.workers, "query_timeout": 60}
+        remotes = [("Oxigraph", stack.enter_context(oxigraph_server(tmp / "oxigraph")))]
+        if virtuoso_available():
+            remotes.append(("Virtuoso", stack.enter_context(virtuoso_server(tmp / "virtuoso"))))
+        else:
+            print("virtuoso-t is not installed: Virtuoso is left out of this run")
+        for label, remote in remotes:
+            publish_to(store, remote)
+            # Direct: the store gets what the facade would send, the live edition's dataset.
+            graphs = [
+                row["graph"]["value"]
+                for row in rows(remote.query, pointer_query("https://w3id.org/icgraph/"))
+            ]  # type: ignore[index,union-attr]
+            dataset = urllib.parse.urlencode(
+                [("default-graph-uri", g) for g in graphs]
+                + [("named-graph-uri", g) for g in graphs]
+            )
+            targets[f"{label} direct"] = f"{remote.query}?{dataset}"
+            for cache in (True, False):
+                base = stack.enter_context(
+                    facade_over(
+                        remote,
+                        store,
+                        **facade_settings,
+                        **({} if cache else {"result_cache_bytes": 0}),
+                    )
+                )
+                targets[f"facade over {label}" + ("" if cache else ", no cache")] = base + "/sparql"
+        # The build served as it is, no pointer: the store's union default graph, no dataset.
+        if version is not None:
+            plain = stack.enter_context(oxigraph_server(version.db, read_only=True, union=True))
+            targets["Oxigraph read-only (union) direct"] = plain.query
+            base = stack.enter_context(
+                facade_over(plain, store, **facade_settings, result_cache_bytes=0)
+            )
+            targets["facade over it, no cache"] = base + "/sparql"
+        for cache in (True, False):
+            process, url = start_facade(store, args.workers, cache=cache)
+            stack.callback(stop, process)
+            wait_ready(url, process)
+            targets["embedded facade" + ("" if cache else ", no cache")] = url
+
+        # Only the queries every target answers alike are timed.
+        agreed, disagreed = [], []
+        for name, query in named.items():
+            answers = {}
+            for label, url in targets.items():
+                got = rows(url, query)
+                answers[label] = (
+                    got if isinstance(got, str) else normalised(got, concat_columns(query))
+                )
+            first = next(iter(answers.values()))
+            if all(a == first for a in answers.values()) and not isinstance(first, str):
+                agreed.append(query)
+            else:
+                odd = [k for k, a in answers.items() if a != answers["embedded facade"]]
+                disagreed.append(f"{name}: differs on {', '.join(odd)}")
+        timed = list(named.values()) if args.all_queries else agreed
+        if not timed:
+            sys.exit("the targets agree on no query; nothing fair to time")
+        # Interleaved: each target gets ROUNDS slices of the duration, in turn, so that a
+        # change in what else the machine runs falls on every target alike.
+        runs: dict[str, Run] = {}
+        for url in targets.values():
+            asyncio.run(_drive(url, timed, args.clients, args.warmup))
+        for round_ in range(ROUNDS):
+            print(f"round {round_ + 1} of {ROUNDS} over {len(targets)} targets ...", flush=True)
+            for label, url in targets.items():
+                run = asyncio.run(_drive(url, timed, args.clients, args.duration / ROUNDS))
+                if label in runs:
+                    runs[label].latencies += run.latencies
+                    runs[label].errors += run.errors
+                    runs[label].elapsed += run.elapsed
+                else:
+                    runs[label] = Run(label, run.latencies, run.errors, run.elapsed)
+
+    print()
+    print(f"{'target':<32}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for label, run in runs.items():
+        print(
+            f"{label:<32}{len(run.latencies):>10}{run.errors:>8}{run.throughput:>10.1f}"
+            f"{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}"
+        )
+    goals = {}
+    for label, _ in remotes:
+        direct = runs[f"{label} direct"].throughput
+        uncached = runs[f"facade over {label}, no cache"].throughput / direct
+        cached = runs[f"facade over {label}"].throughput / direct
+        goals[label] = {"uncached_share": uncached, "cached_ratio": cached}
+        print(
+            f"{label}: facade without cache = {100 * uncached:.0f}% of the store direct "
+            f"(goal >= 80%); with the cache {cached:.1f}x the store direct (goal >= 2x)"
+        )
+    if "Oxigraph read-only (union) direct" in runs:
+        plain = runs["Oxigraph read-only (union) direct"].throughput
+        share = runs["facade over it, no cache"].throughput / plain
+        print(
+            f"Oxigraph read-only, union default graph: the facade without cache = "
+            f"{100 * share:.0f}% of it; naming the edition's graphs as "
+            f"the dataset costs Oxigraph {plain / runs['Oxigraph direct'].throughput:.1f}x"
+        )
+    print(f"timed {len(timed)} of {len(named)} catalogue queries (every target answers alike)")
+    if disagreed:
+        print("not timed:\n  " + "\n  ".join(disagreed))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "source": source,
+                    "clients": args.clients,
+                    "duration": args.duration,
+                    "cores": os.cpu_count(),
+                    "load_average": load_avg,
+                    "timed_queries": len(timed),
+                    "disagreed": disagreed,
+                    "goals": goals,
+                    "runs": {
+                        k: {
+                            "requests": len(r.latencies),
+                            "errors": r.errors,
+                            "throughput": r.throughput,
+                            "p50_ms": r.percentile(50),
+                            "p99_ms": r.percentile(99),
+                        }
+                        for k, r in runs.items()
+                    },
+                },
+                indent=2,
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -320,9 +510,17 @@ def main() -> None:
         help="time every query, even those the servers disagree on",
     )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--stores",
+        action="store_true",
+        help="compare the facade over Oxigraph server and Virtuoso with the stores direct",
+    )
     args = parser.parse_args()
     if not 1 <= args.clients <= 64 or not 0 < args.duration <= 120:
         sys.exit("keep --clients in 1..64 and --duration in (0, 120] seconds")
+    if args.stores:
+        stores_main(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="icgraph-bench-") as tmp_name:
         tmp = Path(tmp_name)

@@ -49,6 +49,12 @@ class CachedBackend:
     def dumps(self) -> Path | None:
         return self.inner.dumps()
 
+    async def probe(self) -> None:
+        """Let the inner backend check its store now, if it can (for /health)."""
+        probe = getattr(self.inner, "probe", None)
+        if probe is not None:
+            await probe()
+
     def health(self) -> dict[str, Any]:
         return {
             **self.inner.health(),

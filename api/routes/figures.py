@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -30,6 +29,7 @@ from icgraph import store as store_module
 from icgraph.api.deps import SettingsDep
 from icgraph.api.routes.validation import current_scorecard
 from icgraph.config import Settings
+from icgraph.report import Scorecard
 
 router = APIRouter(tags=["figures"])
 
@@ -55,30 +55,31 @@ class _Drawn:
     svgs: dict[tuple[str, str | None], bytes | None] = field(default_factory=dict)
 
 
-def _drawn(request: Request, settings: Settings) -> _Drawn:
-    """This app's figure cache for the current store (a new store starts a new one)."""
-    key = str(Path(settings.store).resolve())
+def _drawn(request: Request, settings: Settings, card: Scorecard) -> _Drawn:
+    """This app's figure cache for the served store version (a new one starts a new cache)."""
+    key = str(request.app.state.backend.version)
     cached: _Drawn | None = getattr(request.app.state, _CACHE, None)
     if cached is None or cached.key != key:
-        card = current_scorecard(request, settings)
         cached = _Drawn(key, figure_set.FigureData(settings, card=card))
         setattr(request.app.state, _CACHE, cached)
     return cached
 
 
-def _svg(request: Request, settings: Settings, name: str, state: str | None) -> bytes | None:
+def _svg(
+    request: Request, settings: Settings, name: str, state: str | None, card: Scorecard
+) -> bytes | None:
     with _LOCK:
-        drawn = _drawn(request, settings)
+        drawn = _drawn(request, settings, card)
         if (name, state) not in drawn.svgs:
             drawn.svgs[(name, state)] = figure_set.svg(name, drawn.data, state)
         return drawn.svgs[(name, state)]
 
 
 def _caption(
-    request: Request, settings: Settings, name: str, state: str | None
+    request: Request, settings: Settings, name: str, state: str | None, card: Scorecard
 ) -> figure_set.Caption | None:
     with _LOCK:
-        return figure_set.caption(name, _drawn(request, settings).data, state)
+        return figure_set.caption(name, _drawn(request, settings, card).data, state)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ async def figure_ref(request: Request, name: str, state: str | None = None) -> F
     settings: Settings = request.app.state.settings
     if not store_module.exists(settings.store):  # figures are drawn from the local store
         return None
-    text = await run_in_threadpool(_caption, request, settings, name, state)
+    card = await current_scorecard(request, settings)
+    text = await run_in_threadpool(_caption, request, settings, name, state, card)
     if text is None:
         return None
     return FigureRef(name, figure_url(name, state), text.title, text.description)
@@ -116,7 +118,8 @@ async def _answer(request: Request, settings: Settings, name: str, state: str | 
             f"per state (/figures/states/<code>/<name>.svg): {per_state}.\n",
             status_code=404,
         )
-    body = await run_in_threadpool(_svg, request, settings, name, state)
+    card = await current_scorecard(request, settings)
+    body = await run_in_threadpool(_svg, request, settings, name, state, card)
     if body is None:
         return PlainTextResponse(
             f"Nothing to draw: the graph has no {name.replace('-', ' ')} for {state}.\n",

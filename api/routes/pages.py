@@ -208,13 +208,13 @@ SELECT DISTINCT ?state ?recommendation ?label WHERE {{
 _NODES = f"""
 SELECT DISTINCT ?state ?node ?label ?kind ?type ?typeLabel ?level ?levelLabel ?roleLabel WHERE {{
   ?node icg:inState ?state ; rdfs:label ?label .
-  {{ ?node a/rdfs:subClassOf* icg:Instrument . BIND ("instrument" AS ?kind) }}
-  UNION {{
-    {{ ?node a/rdfs:subClassOf* org:Organization }}
-    UNION {{ ?node a/rdfs:subClassOf* org:OrganizationalCollaboration }}
-    UNION {{ ?node a/rdfs:subClassOf* icg:ActorGroup }}
-    BIND ("actor" AS ?kind)
+  # A VALUES table, not a UNION of BINDs: Virtuoso 7.2 answers nothing for UNION branches
+  # that BIND, joined with the OPTIONAL GRAPH below.
+  VALUES (?root ?kind) {{
+    (icg:Instrument "instrument") (org:Organization "actor")
+    (org:OrganizationalCollaboration "actor") (icg:ActorGroup "actor")
   }}
+  ?node a/rdfs:subClassOf* ?root .
   OPTIONAL {{
     GRAPH ?asserted {{ ?node a ?type }}
     FILTER (?asserted != {_iri(str(INFERRED_GRAPH))})

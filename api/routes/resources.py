@@ -166,8 +166,18 @@ async def _ontology_answer(
 ) -> Response:
     want = _want(request, ext)
     if want.html:
+        # The served ontology graph, read through the Backend, so a remote store's edition
+        # is the one documented.
+        source = await ld.construct(
+            backend,
+            ld.graph_query(settings.base_iri + "graph/ontology"),
+            BY_NAME["ntriples"],
+            settings.query_timeout,
+            None,  # the whole ontology, whatever the cap on answers
+        )
+        changelog = settings.ontology_dir / ontology_docs.CHANGELOG
         try:
-            html = await run_in_threadpool(ontology_docs.render, settings.ontology_dir)
+            html = await run_in_threadpool(ontology_docs.render_ntriples, source.body, changelog)
         except FileNotFoundError:
             return _not_found(request, want, settings.base_iri + "ontology")
         return HTMLResponse(html, headers=_headers(want, document_path))

@@ -277,10 +277,10 @@ def _from_form(body: bytes, content_type: str) -> tuple[bytes, str | None, str |
     return bytes(upload.data), filename, state or None
 
 
-def _published(request: Request, settings: Settings) -> dict[str, PublishedState] | None:
+async def _published(request: Request, settings: Settings) -> dict[str, PublishedState] | None:
     """The published scorecard's rows, or None when no graph is published."""
     try:
-        card = current_scorecard(request, settings)
+        card = await current_scorecard(request, settings)
     except NoStore:
         return None
     cached = getattr(request.app.state, "self_assessment_published", None)
@@ -355,7 +355,7 @@ async def post_self_assessment(request: Request, settings: SettingsDep) -> Respo
                 f"The body is a zip archive (an XLSX workbook?) sent as text/csv; send it as "
                 f"{XLSX_MEDIA_TYPE}"
             )
-    published = await run_in_threadpool(_published, request, settings)
+    published = await _published(request, settings)
     limit = settings.validation_timeout
     pool: KillablePool = request.app.state.validation_pool
     try:

@@ -3,8 +3,9 @@
 ``GET /validation`` serves the SHACL report of the published graph (framework completeness,
 recommendation gaps, integrity) in the format the client negotiates: Turtle (the
 ``sh:ValidationReport``), JSON, CSV, the heatmap (PNG, SVG), or HTML: a page of the site in
-plain words (``api/validation_page.py``) with the research figures. It is computed once per
-published store and kept until a new store is swapped in.
+plain words (``api/validation_page.py``) with the research figures. The report is the named
+graph ``graph/validation`` the build published, read through the Backend with the data and
+shapes it describes (so it is the same over a remote store), once per store version.
 
 ``POST /validate`` validates the client's RDF (Turtle, N-Triples, JSON-LD, RDF/XML) together
 with the ontology, the code lists and every shape, and answers the same way. It never opens
@@ -18,17 +19,18 @@ most ``ICGRAPH_QUERY_WORKERS`` run at once.
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from icgraph import report as report_module
-from icgraph import store as store_module
 from icgraph.api import openapi, validation_page
+from icgraph.api.backends.base import Backend, QueryRequest
 from icgraph.api.deps import SettingsDep
 from icgraph.api.errors import BodyTooLarge, InvalidRequest, ProtocolError
 from icgraph.api.formats import best_offer
@@ -36,7 +38,10 @@ from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
 from icgraph.api.templating import TEMPLATES
 from icgraph.config import Settings
 from icgraph.errors import InputError
+from icgraph.formats import BY_NAME, Choice
 from icgraph.load import parse_file
+from icgraph.namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, VALIDATION_GRAPH
+from icgraph.query import QueryRequest as Query
 from icgraph.rdf_guards import check_rdf, explain_parse_error
 
 router = APIRouter(tags=["validation"])
@@ -129,7 +134,8 @@ def _answer(card: report_module.Scorecard, fmt: str) -> Response:
 
 # --- GET /validation -----------------------------------------------------------------------------
 
-_LOCK = threading.Lock()
+_LOCK = "validation_lock"
+_PUBLISHED = {"metadata": METADATA_GRAPH, "report": VALIDATION_GRAPH, "shapes": SHAPES_GRAPH}
 
 
 def _shapes_fingerprint(settings: Settings) -> tuple[tuple[str, int, int], ...]:
@@ -139,17 +145,52 @@ def _shapes_fingerprint(settings: Settings) -> tuple[tuple[str, int, int], ...]:
     )
 
 
-def current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
-    """The published store's scorecard, computed once per store and shapes."""
-    if not store_module.exists(settings.store):
-        raise NoStore(f"no published graph at {settings.store}; run 'icgraph build' first")
-    key = (str(Path(settings.store).resolve()), _shapes_fingerprint(settings))
-    with _LOCK:
-        cached = getattr(request.app.state, "validation_cache", None)
-        if cached is not None and cached[0] == key:
+async def _graph(backend: Backend, text: str, timeout: float) -> Graph:
+    """A CONSTRUCT through the backend, uncapped (the facade's own read), as an rdflib graph."""
+    fmt = BY_NAME["ntriples"]
+    request = Query(text, formats=Choice(None, None, fmt), max_results=None)
+    answer = await backend.query(QueryRequest(request, timeout=timeout))
+    return Graph().parse(data=answer.body.decode("utf-8"), format="nt")
+
+
+async def _published_parts(backend: Backend, timeout: float) -> tuple[Graph, ...]:
+    """The served graph's data (ontology, data, inferences), ontology, report and shapes."""
+    excluded = ", ".join(f"<{g}>" for g in _PUBLISHED.values())
+    queries = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (?g NOT IN ({excluded})) }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}",
+    )
+    return tuple([await _graph(backend, q, timeout) for q in queries])
+
+
+async def current_scorecard(request: Request, settings: Settings) -> report_module.Scorecard:
+    """The served graph's scorecard, read through the backend once per version and shapes.
+
+    The report is the named graph the build published, so it is the same over a remote store.
+    """
+    backend: Backend = request.app.state.backend
+    edition = backend.version
+    key = (edition, _shapes_fingerprint(settings))
+    state = request.app.state
+    if not hasattr(state, _LOCK):
+        setattr(state, _LOCK, asyncio.Lock())
+    async with getattr(state, _LOCK):
+        cached = getattr(state, "validation_cache", None)
+        if cached is not None and cached[0] == key and edition is not None:
             return cached[1]  # type: ignore[no-any-return]
-        card = report_module.from_store(settings)
-        request.app.state.validation_cache = (key, card)
+        data, ontology, published, shapes = await _published_parts(
+            backend, settings.validation_timeout
+        )
+        if not len(data):
+            where = settings.store if settings.backend == "embedded" else settings.sparql_endpoint
+            raise NoStore(f"no published graph at {where}; run 'icgraph build' first")
+        card = await run_in_threadpool(
+            report_module.from_graphs, settings, data, ontology, published, shapes
+        )
+        state.validation_cache = (key, card)
         return card
 
 
@@ -172,7 +213,7 @@ async def get_validation(request: Request, settings: SettingsDep) -> Response:
     """Framework completeness (sh:Warning), recommendation gaps (sh:Info) and integrity
     (sh:Violation) of the served graph; choose the format with Accept or ``format``."""
     fmt = negotiate(request.headers.get("accept"), request.query_params.get("format"))
-    card = await run_in_threadpool(current_scorecard, request, settings)
+    card = await current_scorecard(request, settings)
     if fmt == "html":
         return await _page(request, card)
     return _answer(card, fmt)

@@ -269,6 +269,44 @@ def figures(out_dir: Path) -> None:
 
 
 @main.command()
+@click.option(
+    "--version", "version", default=None, help="Edition name (default: the store's version)."
+)
+@click.option("--force", is_flag=True, help="Publish even if this version is already live.")
+@click.option(
+    "--grace",
+    type=float,
+    default=None,
+    help="Seconds to wait for the facades when an edition adds graphs (default 12).",
+)
+@handles_errors
+def publish(version: str | None, force: bool, grace: float | None) -> None:
+    """Load the built store into the remote store (ICGRAPH_SPARQL_*), edition-whole."""
+    from .publish import DEFAULT_GRACE, Target
+    from .publish import publish as run_publish
+
+    settings = get_settings()
+    target = Target.from_settings(settings)
+    result = run_publish(
+        settings.store,
+        target,
+        base_iri=settings.base_iri,
+        version=version,
+        force=force,
+        grace=DEFAULT_GRACE if grace is None else grace,
+        progress=_progress,
+    )
+    if not result.switched:
+        err.print(f"edition {result.version} is already live at {target.query}; nothing to do")
+        return
+    err.print(
+        f"published edition {result.version} ({result.triples} triples in "
+        f"{len(result.graphs)} graphs) to {target.query}"
+        + (f", replacing {result.previous}" if result.previous else "")
+    )
+
+
+@main.command()
 @click.option("--host", default=None, help="Interface to listen on (default from ICGRAPH_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default from ICGRAPH_PORT).")
 @handles_errors

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The folders a root holds; a checkout and the wheel's bundle both have them.
@@ -93,7 +93,10 @@ class Settings(BaseSettings):
         3, ge=1, description="Store versions a build keeps (never one that a reader holds)."
     )
     version_poll_seconds: float = Field(
-        1.0, gt=0, description="How often the server looks for a newly published store version."
+        1.0,
+        gt=0,
+        description="How often the server looks for a newly published store version (over a "
+        "remote store: reads its live-edition pointer).",
     )
     # Hostile input: limits checked before any parser sees a request (src/icgraph/query_limits.py
     # says where pyoxigraph's parser gives way, and why these numbers are well below it).
@@ -117,9 +120,28 @@ class Settings(BaseSettings):
         description="Longest request target (path and query string); longer gets 414. At "
         "most 65,535, the longest uvicorn's parser passes on.",
     )
-    backend: Literal["embedded"] = Field(
+    backend: Literal["embedded", "sparql"] = Field(
         "embedded",
-        description="The query backend; 'embedded' (pyoxigraph) is the one there is so far.",
+        description="The query backend: 'embedded' (the pyoxigraph store on disk) or 'sparql' "
+        "(a SPARQL 1.1 endpoint at ICGRAPH_SPARQL_ENDPOINT).",
+    )
+    sparql_endpoint: str | None = Field(
+        None, description="Query URL of the remote store, for ICGRAPH_BACKEND=sparql."
+    )
+    sparql_update_endpoint: str | None = Field(
+        None, description="Update URL of the remote store; only 'icgraph publish' uses it."
+    )
+    sparql_graph_store: str | None = Field(
+        None,
+        description="Graph Store Protocol URL of the remote store; 'icgraph publish' loads "
+        "graphs through it (else through SPARQL Update).",
+    )
+    sparql_user: str | None = Field(None, description="User 'icgraph publish' writes as.")
+    sparql_password: SecretStr | None = Field(
+        None, description="Password of ICGRAPH_SPARQL_USER (HTTP Basic, or Digest if asked)."
+    )
+    sparql_auth: Literal["basic", "digest"] = Field(
+        "basic", description="How 'icgraph publish' authenticates (Virtuoso asks for digest)."
     )
 
     @field_validator("service_allowlist", "cors_origins", mode="before")
@@ -133,6 +155,16 @@ class Settings(BaseSettings):
     @classmethod
     def _slash_terminated(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _endpoint_for_sparql(self) -> Settings:
+        if self.backend == "sparql" and not self.sparql_endpoint:
+            raise ValueError("ICGRAPH_BACKEND=sparql needs ICGRAPH_SPARQL_ENDPOINT (a query URL)")
+        for name in ("sparql_endpoint", "sparql_update_endpoint", "sparql_graph_store"):
+            value = getattr(self, name)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError(f"ICGRAPH_{name.upper()} must be an http(s) URL, got {value!r}")
+        return self
 
     @property
     def store(self) -> Path:

@@ -89,6 +89,28 @@ def _render_cached(
     graph = Graph()
     for path, _, _ in key:
         graph.parse(path, format="turtle")
+    return _page(graph, changelog, links)
+
+
+def render_ntriples(ntriples: bytes, changelog: Path, *, links: bool = True) -> str:
+    """The documentation of an ontology given as N-Triples (e.g. read through the Backend).
+
+    Raises:
+        FileNotFoundError: the graph is empty.
+    """
+    stamp = changelog.stat().st_mtime_ns if changelog.is_file() else 0
+    return _render_ntriples_cached(ntriples, str(changelog), stamp, links)
+
+
+@lru_cache(maxsize=2)
+def _render_ntriples_cached(ntriples: bytes, changelog: str, _stamp: int, links: bool) -> str:
+    graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    if not len(graph):
+        raise FileNotFoundError("the ontology graph is empty")
+    return _page(graph, changelog, links)
+
+
+def _page(graph: Graph, changelog: str, links: bool) -> str:
     with _quiet_root_logger():
         from pylode import OntPub
 

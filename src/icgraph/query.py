@@ -161,12 +161,16 @@ def execute(
         raise
 
 
-class _Enough(Exception):
-    """Raised from inside the serialiser to stop the engine once the cap is passed."""
+class CapReached(Exception):
+    """Raised by :class:`LineCapWriter` once more than its limit of lines has been written."""
 
 
-class _LineCapWriter:
-    """A binary sink for pyoxigraph that keeps at most ``limit`` lines and then stops it."""
+class LineCapWriter:
+    """A binary sink that keeps at most ``limit`` lines and then raises :class:`CapReached`.
+
+    pyoxigraph's serialiser writes into it, so raising stops the engine; a remote backend
+    writes a store's response into it chunk by chunk, so raising stops the download.
+    """
 
     __slots__ = ("chunks", "lines", "limit")
 
@@ -179,7 +183,7 @@ class _LineCapWriter:
         self.chunks.append(bytes(data))
         self.lines += data.count(b"\n")
         if self.lines > self.limit:
-            raise _Enough
+            raise CapReached
         return len(data)
 
     def flush(self) -> None:
@@ -199,10 +203,30 @@ class _LineCapWriter:
 def _capped(
     result: Any, sink: ox.QueryResultsFormat | ox.RdfFormat, limit: int
 ) -> tuple[bytes, bool]:
-    writer = _LineCapWriter(limit)
-    with contextlib.suppress(_Enough):
+    writer = LineCapWriter(limit)
+    with contextlib.suppress(CapReached):
         result.serialize(writer, format=sink)
     return writer.value()
+
+
+def from_tsv(tsv: bytes, fmt: Format, truncated: bool = False) -> Answer:
+    """SELECT solutions written as SPARQL TSV, converted (by pyoxigraph) to ``fmt``."""
+    native = cast(ox.QueryResultsFormat, fmt.native)
+    if native == ox.QueryResultsFormat.TSV:
+        return Answer(tsv, fmt, Kind.SOLUTIONS, truncated)
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return Answer(cast(bytes, solutions.serialize(format=native)), fmt, Kind.SOLUTIONS, truncated)
+
+
+def from_ntriples(nt: bytes, fmt: Format, truncated: bool = False) -> Answer:
+    """A graph written as N-Triples, converted (by pyoxigraph) to ``fmt``."""
+    rdf = cast(ox.RdfFormat, fmt.native)
+    if rdf == ox.RdfFormat.N_TRIPLES:
+        return Answer(nt, fmt, Kind.GRAPH, truncated)
+    prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    body = cast(bytes, ox.serialize(triples, format=rdf, prefixes=prefixes))
+    return Answer(body, fmt, Kind.GRAPH, truncated)
 
 
 def serialise(result: QueryResult, request: QueryRequest) -> Answer:
@@ -223,20 +247,13 @@ def serialise(result: QueryResult, request: QueryRequest) -> Answer:
             return Answer(cast(bytes, result.serialize(format=native)), fmt, kind)
         # One header line, then one line per solution.
         tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, cap + 1)
-        if native == ox.QueryResultsFormat.TSV:
-            return Answer(tsv, fmt, kind, truncated)
-        solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        return Answer(cast(bytes, solutions.serialize(format=native)), fmt, kind, truncated)
+        return from_tsv(tsv, fmt, truncated)
     rdf = cast(ox.RdfFormat, fmt.native)
-    prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     if cap is None:
+        prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         return Answer(cast(bytes, ox.serialize(result, format=rdf, prefixes=prefixes)), fmt, kind)
     nt, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, cap)
-    if rdf == ox.RdfFormat.N_TRIPLES:
-        return Answer(nt, fmt, kind, truncated)
-    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-    body = cast(bytes, ox.serialize(triples, format=rdf, prefixes=prefixes))
-    return Answer(body, fmt, kind, truncated)
+    return from_ntriples(nt, fmt, truncated)
 
 
 def run(store: ox.Store, request: QueryRequest, *, source: str | Path | None = None) -> Answer:

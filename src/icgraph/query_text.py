@@ -311,3 +311,101 @@ def inspect_query(
             info.service_endpoints + decoded.service_endpoints,
         )
     return info
+
+
+@dataclass(frozen=True)
+class Prologue:
+    """What a query's prologue declares: whether it has a BASE, and its prefixes."""
+
+    has_base: bool
+    prefixes: Mapping[str, str]
+
+
+def prologue(text: str) -> Prologue:
+    """The ``BASE`` and ``PREFIX`` declarations a query opens with (IRIs as written).
+
+    >>> prologue("BASE <http://ex/> PREFIX ex: <a#> SELECT * {}")
+    Prologue(has_base=True, prefixes={'ex': 'a#'})
+    """
+    toks = list(tokens(text))
+    has_base = False
+    prefixes: dict[str, str] = {}
+    i = 0
+    while i < len(toks):
+        kind, value = toks[i]
+        upper = value.upper() if kind == "word" else ""
+        if upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
+            has_base = True
+            i += 2
+        elif (
+            upper == "PREFIX"
+            and i + 2 < len(toks)
+            and toks[i + 1][0] == "pname"
+            and toks[i + 2][0] == "iri"
+        ):
+            prefixes[toks[i + 1][1][:-1]] = toks[i + 2][1][1:-1]
+            i += 3
+        else:
+            break
+    return Prologue(has_base, prefixes)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Where a query's parts are: the prologue's end, and its outermost solution modifiers."""
+
+    #: Offset of the first character after the prologue (the query form's keyword).
+    body: int
+    #: The outermost ``ORDER BY`` clause as written, or None.
+    order_by: str | None
+    #: True when the outermost query has LIMIT or OFFSET.
+    limited: bool
+
+
+def outline(text: str) -> Outline:
+    """The prologue's end and the top-level ORDER BY / LIMIT / OFFSET of a query.
+
+    >>> o = outline("PREFIX ex: <x#> SELECT * { { SELECT * {} ORDER BY ?z } } ORDER BY DESC(?a) ?b LIMIT 3")
+    >>> o.body, o.order_by, o.limited
+    (16, 'ORDER BY DESC(?a) ?b', True)
+    """
+    matches = [m for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    i = 0
+    while i < len(matches):
+        upper = matches[i].group().upper() if matches[i].lastgroup == "word" else ""
+        if upper == "BASE" and i + 1 < len(matches) and matches[i + 1].lastgroup == "iri":
+            i += 2
+        elif (
+            upper == "PREFIX"
+            and i + 2 < len(matches)
+            and matches[i + 1].lastgroup == "pname"
+            and matches[i + 2].lastgroup == "iri"
+        ):
+            i += 3
+        else:
+            break
+    body = matches[i].start() if i < len(matches) else len(text)
+    depth = parens = 0
+    order_start: int | None = None
+    order_end: int | None = None
+    limited = False
+    for j, match in enumerate(matches):
+        value = match.group()
+        if match.lastgroup == "other":
+            depth += {"{": 1, "}": -1}.get(value, 0)
+            parens += {"(": 1, ")": -1}.get(value, 0)
+            continue
+        if depth or parens or match.lastgroup != "word":
+            continue
+        upper = value.upper()
+        nxt = matches[j + 1].group().upper() if j + 1 < len(matches) else ""
+        if upper == "ORDER" and nxt == "BY":
+            order_start, order_end = match.start(), None
+        elif upper in ("LIMIT", "OFFSET", "VALUES"):
+            limited = limited or upper != "VALUES"
+            if order_start is not None and order_end is None:
+                order_end = match.start()
+    order_by = None
+    if order_start is not None:
+        order_by = text[order_start : order_end if order_end is not None else len(text)].strip()
+    return Outline(body, order_by, limited)

@@ -59,11 +59,14 @@ def get_json(url: str) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def running_server(store: Path, **settings: object) -> Iterator[str]:
+def running_server(
+    store: Path, *, require_healthy: bool = True, **settings: object
+) -> Iterator[str]:
     """Serve ``store`` on 127.0.0.1; yields the base URL (``http://127.0.0.1:PORT``).
 
     Keyword arguments become ``ICGRAPH_<NAME>`` variables, e.g. ``query_workers=2``;
-    lists are joined with commas.
+    lists are joined with commas. With ``require_healthy=False`` a server whose /health
+    answers 503 (its store is down) counts as started.
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
@@ -80,7 +83,7 @@ def running_server(store: Path, **settings: object) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, process, log)
+        _wait_until_healthy(base, process, log, require_healthy)
         yield base
     finally:
         process.terminate()
@@ -92,13 +95,18 @@ def running_server(store: Path, **settings: object) -> Iterator[str]:
         log.close()
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: object) -> None:
+def _wait_until_healthy(
+    base: str, process: subprocess.Popen[bytes], log: object, require_healthy: bool = True
+) -> None:
     deadline = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         try:
             if get_json(base + "/health").get("ok"):
+                return
+        except urllib.error.HTTPError as error:
+            if error.code == 503 and not require_healthy:
                 return
         except (urllib.error.URLError, ConnectionError, OSError):
             pass

@@ -17,6 +17,7 @@ class FakeBackend:
     """Answers every SELECT with a fixed TSV-derived body; records what it was asked."""
 
     name = "fake"
+    version = None
 
     def __init__(self) -> None:
         self.requests: list[QueryRequest] = []
@@ -38,10 +39,6 @@ class FakeBackend:
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.started and not self.closed}
-
-    @property
-    def version(self) -> str | None:
-        return "fake-version"
 
     def dumps(self) -> None:
         return None

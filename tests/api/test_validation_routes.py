@@ -39,7 +39,7 @@ USER_TURTLE = """@prefix icg: <https://w3id.org/icgraph/ontology#> .
 
 
 class IdleBackend:
-    """The query backend is not used by these routes."""
+    """POST /validate never uses the query backend (GET /validation reads through it)."""
 
     name = "idle"
 
@@ -48,7 +48,7 @@ class IdleBackend:
     async def close(self) -> None: ...
 
     async def query(self, request: Any) -> Any:  # pragma: no cover - never called
-        raise AssertionError("the validation routes must not query the backend")
+        raise AssertionError("POST /validate must not query the backend")
 
     def health(self) -> dict[str, Any]:
         return {"ok": True}
@@ -67,6 +67,14 @@ def store_fingerprint(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def client(store_path: Path, settings: Settings) -> Iterator[TestClient]:
+    """The app on the built store, with the embedded backend GET /validation reads through."""
+    capped = settings.model_copy(update={"max_body_bytes": MAX_BODY, "query_workers": 1})
+    with TestClient(create_app(capped)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def idle_client(store_path: Path, settings: Settings) -> Iterator[TestClient]:
     capped = settings.model_copy(update={"max_body_bytes": MAX_BODY})
     with TestClient(create_app(capped, backend=IdleBackend())) as test_client:
         yield test_client
@@ -146,7 +154,8 @@ def test_get_serves_the_published_report(client: TestClient, settings: Settings)
         ("application/rdf+xml", "xml"),
     ],
 )
-def test_post_validates_user_rdf(client: TestClient, content_type: str, fmt: str) -> None:
+def test_post_validates_user_rdf(idle_client: TestClient, content_type: str, fmt: str) -> None:
+    client = idle_client
     response = client.post(
         "/validate",
         content=user_graph_in(fmt),

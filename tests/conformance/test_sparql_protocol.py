@@ -23,6 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
 from ..api.serving import build_store, running_server
+from ..api.stores import facade_over, oxigraph_server, publish_to, virtuoso_server
 
 SUITE = Path(__file__).resolve().parent / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -148,16 +149,33 @@ def test_manifest_was_read() -> None:
     assert "bad_update_get" in {t.name for t in RUN}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The endpoint with data1..3.nt loaded as the named graphs the manifest names."""
+@pytest.fixture(
+    scope="module",
+    params=["embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)],
+)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The endpoint with data1..3.nt loaded as the named graphs the manifest names.
+
+    The same facade runs over the embedded store, and over Oxigraph server and Virtuoso with
+    the graphs published into them by ``icgraph publish``.
+    """
     graphs = {
         label: SUITE / Path(urlsplit(file).path).name for t in TESTS for file, label in t.graphs
     }
     assert len(graphs) == 3, graphs
-    store = build_store(tmp_path_factory.mktemp("protocol") / "store", graphs)
-    with running_server(store, query_workers=2) as base:
-        yield base
+    folder = tmp_path_factory.mktemp("protocol")
+    store = build_store(folder / "store", graphs)
+    if request.param == "embedded":
+        with running_server(store, query_workers=2) as base:
+            yield base
+        return
+    start = virtuoso_server if request.param == "virtuoso" else oxigraph_server
+    with start(folder / request.param) as remote:
+        publish_to(store, remote)
+        with facade_over(remote, store) as base:
+            yield base
 
 
 def _send(base: str, request: Request) -> tuple[int, str, bytes]:
