@@ -7,7 +7,6 @@ label a truncated answer the same way.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from fastapi import Response
@@ -91,39 +90,5 @@ async def answer(
         dataset=dataset,
         bindings=bindings,
     )
-    response = respond(result, settings)
-    tag = etag(backend.version, query, dataset, bindings, result.media_type, settings)
-    if tag is not None:
-        response.headers["ETag"] = tag
-    return response
-
-
-def etag(
-    version: str | None,
-    query: str,
-    dataset: Dataset | None,
-    bindings: Mapping[str, Term] | None,
-    media_type: str,
-    settings: Settings,
-) -> str | None:
-    """A weak ETag from the store version and what was asked; None without a version.
-
-    Nothing of the process goes into it, so replicas serving one version tag one answer alike,
-    and a CDN or a client can revalidate against any of them. Weak: a store may order the
-    rows of a query without ORDER BY differently from one run to the next.
-    """
-    if version is None:
-        return None
-    digest = hashlib.sha256()
-    parts = [
-        query,
-        repr(dataset.default_graphs if dataset else ()),
-        repr(dataset.named_graphs if dataset else ()),
-        *(f"{name}={term}" for name, term in sorted((bindings or {}).items())),
-        media_type,
-        str(settings.max_results),
-        settings.base_iri,
-    ]
-    for part in parts:
-        digest.update(part.encode("utf-8") + b"\0")
-    return f'W/"{version}-{digest.hexdigest()[:20]}"'
+    # ETag, Last-Modified and 304s come from the store version (icgraph.api.caching).
+    return respond(result, settings)

@@ -181,9 +181,7 @@ async def current_scorecard(request: Request, settings: Settings) -> report_modu
         cached = getattr(state, "validation_cache", None)
         if cached is not None and cached[0] == key and edition is not None:
             return cached[1]  # type: ignore[no-any-return]
-        data, ontology, published, shapes = await _published_parts(
-            backend, settings.validation_timeout
-        )
+        data, ontology, published, shapes = await _published_parts(backend, settings.query_timeout)
         if not len(data):
             where = settings.store if settings.backend == "embedded" else settings.sparql_endpoint
             raise NoStore(f"no published graph at {where}; run 'icgraph build' first")

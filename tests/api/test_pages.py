@@ -54,6 +54,13 @@ class RecordingBackend:
         self.queries.append(request.query)
         return await self.inner.query(request)
 
+    @property
+    def version(self) -> str | None:
+        return self.inner.version  # type: ignore[no-any-return]
+
+    def dumps(self) -> Path | None:
+        return self.inner.dumps()  # type: ignore[no-any-return]
+
     def health(self) -> dict[str, Any]:
         return self.inner.health()
 

@@ -25,7 +25,7 @@ from icgraph.namespaces import ICG, ID
 from icgraph.validate import SH
 
 from ..assess.conftest import HEADERS, SPAIN, UTOPIA, csv_rows, filled_template
-from .test_validation_routes import IdleBackend, store_fingerprint
+from .test_validation_routes import store_fingerprint
 
 MAX_BODY = 40_000
 JSON = {"content-type": "text/csv", "accept": "application/json"}
@@ -33,8 +33,9 @@ JSON = {"content-type": "text/csv", "accept": "application/json"}
 
 @pytest.fixture(scope="module")
 def client(store_path: Path, settings: Settings) -> Iterator[TestClient]:
-    capped = settings.model_copy(update={"max_body_bytes": MAX_BODY})
-    with TestClient(create_app(capped, backend=IdleBackend())) as test_client:
+    # The real backend: the published scorecard beside the sheet's is read through it.
+    capped = settings.model_copy(update={"max_body_bytes": MAX_BODY, "query_workers": 1})
+    with TestClient(create_app(capped)) as test_client:
         yield test_client
 
 
@@ -352,8 +353,8 @@ def test_oversized_body(client: TestClient) -> None:
 
 
 def test_time_limit(store_path: Path, settings: Settings) -> None:
-    hurried = settings.model_copy(update={"validation_timeout": 0.05})
-    with TestClient(create_app(hurried, backend=IdleBackend())) as hurried_client:
+    hurried = settings.model_copy(update={"validation_timeout": 0.05, "query_workers": 1})
+    with TestClient(create_app(hurried)) as hurried_client:
         response = hurried_client.post("/self-assessment", content=SPAIN.read_bytes(), headers=JSON)
     assert response.status_code == 503
     assert response.text.rstrip() == (
