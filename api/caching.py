@@ -36,7 +36,7 @@ CACHE_CONTROL: tuple[tuple[str, str], ...] = (
 def entity_tag(version: str, path: str, query: bytes, accept: str) -> str:
     """The strong entity tag of a GET answer.
 
-    >>> entity_tag("20261201T120000.000000Z-abc", "/id/state/ES", b"", "text/turtle")[:30]
+    >>> entity_tag("20261201T120000.000000Z-abc", "/id/state/ES", b"", "text/turtle")[:29]
     '"20261201T120000.000000Z-abc.'
     """
     digest = hashlib.sha256(b"\0".join((path.encode(), query, accept.encode()))).hexdigest()

@@ -57,8 +57,10 @@ def parse_form(body: bytes, content_type: str) -> dict[str, Part]:
         header_value.extend(data[start:end])
 
     def on_header_end() -> None:
+        # Latin-1 keeps every byte as one character, as the options parser below expects; the
+        # names and file names it returns are then read as UTF-8.
         headers[header_name.decode("latin-1").strip().lower()] = header_value.decode(
-            "utf-8", "replace"
+            "latin-1"
         ).strip()
         header_name.clear()
         header_value.clear()
@@ -93,7 +95,7 @@ def parse_form(body: bytes, content_type: str) -> dict[str, Part]:
     try:
         parser.write(body)
         parser.finalize()
-    except MultipartParseError as error:
+    except (MultipartParseError, UnicodeError) as error:
         raise FormError(f"the multipart/form-data body is malformed: {error}") from None
     found: dict[str, Part] = {}
     for part in parts:

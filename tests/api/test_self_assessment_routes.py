@@ -388,3 +388,18 @@ def test_cells_are_escaped_in_the_pages(client: TestClient) -> None:
     )
     assert shown.status_code == 200
     assert script not in shown.text and "row 2: &lt;script&gt;alert(1)&lt;/script&gt;" in shown.text
+
+
+def test_a_form_part_named_in_bytes_that_are_no_text_is_a_400(client: TestClient) -> None:
+    """Found by schemathesis: a part name outside Latin-1 and UTF-8 once gave a 500."""
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="%22\xf4\x8b\xb7\xb8x"\r\n\r\nnull\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="state"\r\n\r\nE\xc3\x90\r\n--b--\r\n'
+    )
+    response = client.post(
+        "/self-assessment",
+        content=body,
+        headers={"content-type": "multipart/form-data; boundary=b", "accept": "text/plain"},
+    )
+    assert response.status_code == 400
+    assert "no file" in response.text and "'sheet'" in response.text
