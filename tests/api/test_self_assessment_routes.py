@@ -399,7 +399,7 @@ def test_a_form_part_named_in_bytes_that_are_no_text_is_a_400(client: TestClient
     response = client.post(
         "/self-assessment",
         content=body,
-        headers={"content-type": "multipart/form-data; boundary=b", "accept": "text/plain"},
+        headers={"content-type": "multipart/form-data; boundary=b", "accept": "application/json"},
     )
     assert response.status_code == 400
     assert "no file" in response.text and "'sheet'" in response.text
