@@ -121,7 +121,9 @@ def test_a_new_version_moves_every_reader_and_no_old_answer_follows(
     def ask() -> None:
         with httpx.Client(base_url=str(client.base_url), timeout=60) as own:
             while not stop.is_set():
-                seen.append((time.monotonic(), _count(own)))
+                count = _count(own)
+                # The time the answer arrived: the order the guarantee speaks of.
+                seen.append((time.monotonic(), count))
 
     askers = [threading.Thread(target=ask) for _ in range(4)]
     for t in askers:
