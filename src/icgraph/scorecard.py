@@ -7,6 +7,7 @@ salt and no date or software version in their metadata.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -17,7 +18,12 @@ if TYPE_CHECKING:
     from .report import Scorecard
 
 
-def _environment() -> Environment:
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The library's one Jinja environment for its own HTML (``icgraph/templates``).
+
+    Made once, so a template is compiled once per process, not once per page.
+    """
     return Environment(
         loader=PackageLoader("icgraph", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -31,7 +37,7 @@ def render_html(card: Scorecard) -> str:
     """The scorecard page: the matrix, each cell linking to its practices, then the gaps."""
     from .report import ELEMENTS, header_text
 
-    template = _environment().get_template("scorecard.html.j2")
+    template = environment().get_template("scorecard.html.j2")
     present = {
         e.key: sum(1 for s in card.states if card.cells[(s.iri, e.key)].status == "evidence")
         for e in ELEMENTS

@@ -9,12 +9,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from .. import report
 from ..namespaces import PREFIXES
+from ..scorecard import environment
 from .mapping import SHEET
 from .scorecard import Assessment
 
@@ -160,28 +160,18 @@ def to_turtle(a: Assessment) -> bytes:
     return out.serialize(format="turtle").encode("utf-8")
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("icgraph", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _same(iri: str) -> str:
     return iri
 
 
 def to_html_fragment(a: Assessment, href: Callable[[str], str] = _same) -> str:
     """The scorecard as an HTML fragment; ``href`` maps an IRI to the link a page uses."""
-    return _environment().get_template("assessment_body.html.j2").render(a=a, href=href)
+    return environment().get_template("assessment_body.html.j2").render(a=a, href=href)
 
 
 def to_html(a: Assessment) -> bytes:
     """A page of its own, for ``icgraph assess -o``."""
-    page = _environment().get_template("assessment.html.j2")
+    page = environment().get_template("assessment.html.j2")
     return page.render(a=a, body=to_html_fragment(a)).encode("utf-8")
 
 
