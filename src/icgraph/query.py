@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from .errors import InputError, QuerySyntaxError, UnacceptableFormat
 from .formats import KIND_OF_FORM, Choice, Format, Kind
 from .namespaces import PREFIXES
-from .query_text import inspect_query
+from .query_text import QueryInfo, inspect_query
 from .syntax_hints import explain
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -123,25 +123,34 @@ def _graphs(iris: tuple[str, ...], what: str) -> list[ox.NamedNode]:
         raise InputError(f"invalid {what} IRI: {error}") from None
 
 
+def _info(request: QueryRequest) -> QueryInfo:
+    """What the request's text says about itself, read as the engine will read it."""
+    prefixes = PREFIXES if request.predeclared_prefixes else {}
+    return inspect_query(request.text, prefixes, request.base_iri)
+
+
 def execute(
-    store: ox.Store, request: QueryRequest | str, *, source: str | Path | None = None
+    store: ox.Store,
+    request: QueryRequest | str,
+    *,
+    source: str | Path | None = None,
+    info: QueryInfo | None = None,
 ) -> QueryResult:
     """Evaluate a request on ``store`` and return pyoxigraph's result, not yet serialised.
 
-    A bare string is a request with the defaults (no base IRI, no bindings, no cap).
+    A bare string is a request with the defaults (no base IRI, no bindings, no cap). ``info``
+    is the request's :func:`~icgraph.query_text.inspect_query` reading, if the caller has it.
     """
     if isinstance(request, str):
         request = QueryRequest(request)
+    info = info if info is not None else _info(request)
     prefixes = PREFIXES if request.predeclared_prefixes else {}
     options: dict[str, Any] = {"base_iri": request.base_iri, "prefixes": prefixes}
     if request.default_graphs is not None:
         options["default_graph"] = _graphs(request.default_graphs, "default-graph-uri")
     if request.named_graphs is not None:
         options["named_graphs"] = _graphs(request.named_graphs, "named-graph-uri")
-    if (
-        not request.names_dataset
-        and not inspect_query(request.text, prefixes, request.base_iri).has_dataset_clause
-    ):
+    if not request.names_dataset and not info.has_dataset_clause:
         # pyoxigraph's union flag would override FROM, so it is set only without one.
         options["use_default_graph_as_union"] = True
     if request.bindings:
@@ -266,11 +275,11 @@ def run(store: ox.Store, request: QueryRequest, *, source: str | Path | None = N
     >>> answer.body, answer.media_type
     (b'o\\r\\nx\\r\\n', 'text/csv')
     """
-    info = inspect_query(request.text)
+    info = _info(request)  # read once: the form here, the dataset clause in execute
     kind = KIND_OF_FORM.get(info.form or "")
     if kind is not None and request.formats.for_kind(kind) is None:
         raise UnacceptableFormat(kind)  # before the engine spends any time
-    return serialise(execute(store, request, source=source), request)
+    return serialise(execute(store, request, source=source, info=info), request)
 
 
 def rows(result: QueryResult | Answer) -> list[dict[str, str]]:
