@@ -1,19 +1,20 @@
 """A result cache in front of any backend, for a dataset that does not change while served.
 
-The embedded store is opened read-only and a new build is swapped in by publishing a new
-folder, which running workers never see; so an answer, once computed, stays correct for the
-life of the process and can be served again without touching a worker. Identical queries
-that arrive together run once. Only complete answers are cached (errors and timeouts are
-not), keyed by the library's query request, which holds everything that shapes the bytes: query
-text, dataset, bindings, negotiated formats, result cap and base IRI.
+A store version never changes once published, so an answer, once computed, stays correct for
+as long as its version is served, and the key holds the version. Identical queries that
+arrive together run once. Only complete answers are cached (errors and timeouts are not),
+keyed by the store version and the library's query request, which holds everything else that
+shapes the bytes: query text, dataset, bindings, negotiated formats, result cap and base IRI.
+The LRU bounded in bytes is cachetools'.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 from icgraph.api.backends.base import Backend, QueryRequest, QueryResult
 from icgraph.errors import QueryTimeout
@@ -31,8 +32,7 @@ class CachedBackend:
         self.inner = inner
         self.name = inner.name
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[_Key, QueryResult] = OrderedDict()
-        self._bytes = 0
+        self._entries: LRUCache[_Key, QueryResult] = LRUCache(max_bytes, getsizeof=_size)
         self._running: dict[_Key, asyncio.Future[QueryResult]] = {}
         self.hits = self.misses = 0
 
@@ -60,7 +60,7 @@ class CachedBackend:
             **self.inner.health(),
             "cache": {
                 "entries": len(self._entries),
-                "bytes": self._bytes,
+                "bytes": self._entries.currsize,
                 "hits": self.hits,
                 "misses": self.misses,
             },
@@ -79,7 +79,6 @@ class CachedBackend:
         key = self._key(request)
         cached = self._entries.get(key)
         if cached is not None:
-            self._entries.move_to_end(key)
             self.hits += 1
             return cached
         running = self._running.get(key)
@@ -117,11 +116,10 @@ class CachedBackend:
             del self._running[key]
 
     def _store(self, key: _Key, result: QueryResult) -> None:
-        size = len(result.body) + len(result.media_type) + 64
-        if size > self.max_bytes // 8:
-            return
+        if _size(result) > self.max_bytes // 8:
+            return  # one big answer would push out many small ones
         self._entries[key] = result
-        self._bytes += size
-        while self._bytes > self.max_bytes:
-            _, old = self._entries.popitem(last=False)
-            self._bytes -= len(old.body) + len(old.media_type) + 64
+
+
+def _size(result: QueryResult) -> int:
+    return len(result.body) + len(result.media_type) + 64
