@@ -14,28 +14,13 @@ import pytest
 from icgraph import store, versions
 from icgraph.dumps import read_manifest
 
-G = ox.NamedNode("http://ex.test/g")
-
-
-def _fill(n: int):  # noqa: ANN202
-    def fill(opened: ox.Store) -> None:
-        for i in range(n):
-            opened.add(
-                ox.Quad(
-                    ox.NamedNode(f"http://ex.test/s{i}"),
-                    ox.NamedNode("http://ex.test/p"),
-                    ox.Literal(i),
-                    G,
-                )
-            )
-
-    return fill
+from .api.serving import numbered_quads
 
 
 def test_each_version_carries_its_own_store_and_dumps(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    one = store.publish(path, _fill(1))
-    two = store.publish(path, _fill(2))
+    one = store.publish(path, numbered_quads(1))
+    two = store.publish(path, numbered_quads(2))
     assert one.id != two.id and one.id < two.id  # ids sort by time
     assert versions.current(path) == two
     assert path.resolve() == two.db.resolve()
@@ -51,21 +36,21 @@ def test_each_version_carries_its_own_store_and_dumps(tmp_path: Path) -> None:
 
 def test_builds_keep_the_newest_versions_but_never_a_held_one(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    first = store.publish(path, _fill(1), keep=2)
+    first = store.publish(path, numbered_quads(1), keep=2)
     reader = versions.Reader(first)
     for n in (2, 3, 4):
-        store.publish(path, _fill(n), keep=2)
+        store.publish(path, numbered_quads(n), keep=2)
     ids = [v.id for v in versions.published(path)]
     assert first.id in ids  # held by a reader, so kept beyond the two newest
     assert len(ids) == 3
     reader.close()
-    store.publish(path, _fill(5), keep=2)
+    store.publish(path, numbered_quads(5), keep=2)
     assert [v.id for v in versions.published(path)] == ids[-1:] + [versions.current(path).id]  # type: ignore[union-attr]
 
 
 def test_a_failed_build_publishes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    good = store.publish(path, _fill(1))
+    good = store.publish(path, numbered_quads(1))
 
     def broken(opened: ox.Store) -> None:
         raise RuntimeError("the data did not parse")
@@ -96,7 +81,7 @@ store.publish(Path(sys.argv[1]), fill)
 
 def test_a_killed_build_leaves_nothing_the_next_build_does_not_remove(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    good = store.publish(path, _fill(1))
+    good = store.publish(path, numbered_quads(1))
     build = subprocess.Popen(
         [sys.executable, "-c", _KILLED_BUILD, str(path)], stdout=subprocess.PIPE, text=True
     )
@@ -106,7 +91,7 @@ def test_a_killed_build_leaves_nothing_the_next_build_does_not_remove(tmp_path: 
     leftovers = [p for p in versions.versions_dir(path).iterdir() if p.name.startswith(".building")]
     assert len(leftovers) == 1  # what the killed build was writing
     assert versions.current(path) == good  # the served version is untouched
-    store.publish(path, _fill(2))
+    store.publish(path, numbered_quads(2))
     assert not [p for p in versions.versions_dir(path).iterdir() if p.name.startswith(".building")]
 
 

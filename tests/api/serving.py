@@ -18,12 +18,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from icgraph.store import publish
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_LIMIT = 60.0
@@ -114,3 +117,50 @@ def _wait_until_healthy(
     log.seek(0)  # type: ignore[attr-defined]
     output = log.read().decode(errors="replace")  # type: ignore[attr-defined]
     raise RuntimeError(f"server at {base} did not become healthy:\n{output}")
+
+
+# --- Helpers the runtime tests share ---------------------------------------------------------
+
+#: How long a test waits for a process to die or a server to recover before it fails.
+WAIT_LIMIT = 60.0
+
+
+def wait_for(predicate: Callable[[], T | None | bool], what: str, limit: float = WAIT_LIMIT) -> T:
+    """Poll ``predicate`` until it returns something true, and return that; fail after ``limit``."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value  # type: ignore[return-value]
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {limit:g} s waiting for {what}")
+
+
+def process_state(pid: int) -> str | None:
+    """The process's state letter as the kernel reports it (``Z`` a zombie), or None if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie (a zombie uses no CPU)."""
+    return process_state(pid) not in (None, "Z")
+
+
+def numbered_quads(n: int, graph: str = "http://ex.test/g") -> Callable[[ox.Store], None]:
+    """A store filler for :func:`icgraph.store.publish`: ``n`` triples, so a version's size names it."""
+
+    def fill(opened: ox.Store) -> None:
+        for i in range(n):
+            opened.add(
+                ox.Quad(
+                    ox.NamedNode(f"http://ex.test/s{i}"),
+                    ox.NamedNode("http://ex.test/p"),
+                    ox.Literal(i),
+                    ox.NamedNode(graph),
+                )
+            )
+
+    return fill

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +16,7 @@ from icgraph.formats import BY_NAME, Kind
 from icgraph.query import Answer
 
 from .conftest import Listener
+from .serving import alive, wait_for
 
 # Four cross-joined VALUES blocks: 8.1e9 rows to count, far more than any timeout allows,
 # independent of the data, and small enough for the body cap.
@@ -27,31 +26,11 @@ PATHOLOGICAL = (
     + " ".join(f"{{ VALUES ?{v} {{ {_BLOCK} }} }}" for v in "abcd")
     + " }"
 )
-POLL_LIMIT = 30.0
-
-
-def _alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie (a zombie uses no CPU)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _wait_for(predicate, what: str):  # noqa: ANN001, ANN202
-    deadline = time.monotonic() + POLL_LIMIT
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> None:
     with httpx.Client(base_url=api_server, timeout=60) as client:
-        before = _wait_for(
+        before = wait_for(
             lambda: (h := client.get("/health").json())["idle"] == 2 and h, "idle workers"
         )
         slow: dict[str, httpx.Response] = {}
@@ -64,7 +43,7 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         thread = threading.Thread(target=run_slow)
         thread.start()
         # Once a worker is busy with it, the other answers a normal query meanwhile.
-        _wait_for(lambda: client.get("/health").json()["idle"] == 1, "the slow query to start")
+        wait_for(lambda: client.get("/health").json()["idle"] == 1, "the slow query to start")
         # A text never sent before, so the result cache cannot answer it: a worker must.
         fresh = f'ASK {{ ?s icg:alpha2Code "AT" }} # {uuid.uuid4()}'
         quick = client.get(
@@ -74,7 +53,7 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         )
         assert quick.status_code == 200
         assert quick.json()["boolean"] is True
-        assert thread.is_alive(), "the pathological query finished instead of running on"
+        assert thread.isalive(), "the pathological query finished instead of running on"
 
         thread.join(timeout=60)
         response = slow["response"]
@@ -83,9 +62,9 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
 
         # The worker that ran it is gone (no longer using CPU) and has been replaced. SIGKILL
         # was sent before the answer; the exit itself may lag a moment behind.
-        killed = _wait_for(lambda: [p for p in before["pids"] if not _alive(p)], "the kill")
+        killed = wait_for(lambda: [p for p in before["pids"] if not alive(p)], "the kill")
         assert len(killed) == 1, before["pids"]
-        after = _wait_for(
+        after = wait_for(
             lambda: (h := client.get("/health").json())["workers"] == 2 and h, "a new worker"
         )
         assert after["replaced"] >= 1
@@ -169,7 +148,7 @@ def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(
     # Both workers busy with runaway queries: a third query waits, and its own time limit
     # still holds.
     with httpx.Client(base_url=api_server, timeout=60) as client:
-        _wait_for(lambda: client.get("/health").json()["idle"] == 2, "idle workers")
+        wait_for(lambda: client.get("/health").json()["idle"] == 2, "idle workers")
         results: list[httpx.Response] = []
         # Different texts, so they are not merged into one run.
         threads = [
@@ -182,7 +161,7 @@ def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(
         ]
         for t in threads:
             t.start()
-        _wait_for(lambda: client.get("/health").json()["idle"] == 0, "both workers busy")
+        wait_for(lambda: client.get("/health").json()["idle"] == 0, "both workers busy")
         waiting = client.get(
             "/sparql", params={"query": f"ASK {{}} # {uuid.uuid4()}", "timeout": timeout}
         )
@@ -191,4 +170,4 @@ def test_timeout_while_waiting_for_a_worker_is_also_a_timeout(
         for t in threads:
             t.join(timeout=60)
         assert [r.status_code for r in results] == [503, 503]
-        _wait_for(lambda: client.get("/health").json()["idle"] == 2, "workers replaced")
+        wait_for(lambda: client.get("/health").json()["idle"] == 2, "workers replaced")

@@ -15,16 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
 import pytest
 
 from icgraph import store, versions
 
-from .serving import running_server
+from .serving import numbered_quads, process_state, running_server, wait_for
 
 pytestmark = pytest.mark.slow
 
-G = ox.NamedNode("https://w3id.org/icgraph/graph/test")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # Four cross-joined VALUES blocks: far more rows than any time limit allows to count.
 _BLOCK = " ".join(str(i) for i in range(300))
@@ -33,32 +31,6 @@ RUNAWAY = (
     + " ".join(f"{{ VALUES ?{v} {{ {_BLOCK} }} }}" for v in "abcd")
     + " }"
 )
-POLL = 60.0
-
-
-def _fill(n: int):  # noqa: ANN202
-    def fill(opened: ox.Store) -> None:
-        for i in range(n):
-            opened.add(
-                ox.Quad(
-                    ox.NamedNode(f"http://ex.test/s{i}"),
-                    ox.NamedNode("http://ex.test/p"),
-                    ox.Literal(i),
-                    G,
-                )
-            )
-
-    return fill
-
-
-def _wait_for(predicate, what: str):  # noqa: ANN001, ANN202
-    deadline = time.monotonic() + POLL
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _count(client: httpx.Client) -> int:
@@ -85,21 +57,14 @@ def _children(server_pid: int) -> list[int]:
     for child in kids(server_pid):
         cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         if b"forkserver" in cmdline:
-            found += [p for p in kids(child) if _state(p) not in ("Z", None)]
+            found += [p for p in kids(child) if process_state(p) not in ("Z", None)]
     return found
-
-
-def _state(pid: int) -> str | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return None
 
 
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, Path]]:
     path = tmp_path / "store"
-    store.publish(path, _fill(10))
+    store.publish(path, numbered_quads(10))
     with (
         running_server(
             path, query_workers=2, version_poll_seconds=0.2, keep_versions=1, query_timeout=20
@@ -128,8 +93,8 @@ def test_a_new_version_moves_every_reader_and_no_old_answer_follows(
     askers = [threading.Thread(target=ask) for _ in range(4)]
     for t in askers:
         t.start()
-    new = store.publish(path, _fill(11), keep=1)  # the old one is held by the server: kept
-    _wait_for(lambda: client.get("/health").json().get("version") == new.id, "the switch")
+    new = store.publish(path, numbered_quads(11), keep=1)  # the old one is held by the server: kept
+    wait_for(lambda: client.get("/health").json().get("version") == new.id, "the switch")
     time.sleep(1.0)
     stop.set()
     for t in askers:
@@ -143,7 +108,7 @@ def test_a_new_version_moves_every_reader_and_no_old_answer_follows(
     nq = next(f for f in listed["files"] if f["name"] == "icgraph.nq")
     assert nq["statements"] == 11
     # The old version is closed and, once no reader holds it, deleted (keep_versions=1).
-    _wait_for(lambda: not old.folder.exists(), "the old version to be deleted")
+    wait_for(lambda: not old.folder.exists(), "the old version to be deleted")
     assert [v.id for v in versions.published(path)] == [new.id]
 
 
@@ -170,7 +135,7 @@ def test_the_pool_never_runs_more_children_than_configured(
     assert max(counts) == 2, counts
     assert sorted(set(results)) == [503]
     # Every timed-out task had its child killed: none of the runaways is still computing.
-    _wait_for(lambda: client.get("/health").json()["idle"] == 2, "two idle children")
+    wait_for(lambda: client.get("/health").json()["idle"] == 2, "two idle children")
 
 
 def test_a_cancelled_request_kills_its_child(served: tuple[httpx.Client, Path]) -> None:
@@ -179,7 +144,7 @@ def test_a_cancelled_request_kills_its_child(served: tuple[httpx.Client, Path]) 
     with pytest.raises(httpx.ReadTimeout):
         client.post("/sparql", data={"query": RUNAWAY}, timeout=1.5)  # the client gives up
     # Its request is cancelled, so its child is killed long before the 20 s limit.
-    _wait_for(lambda: before - set(client.get("/health").json()["pids"]), "the child to be killed")
+    wait_for(lambda: before - set(client.get("/health").json()["pids"]), "the child to be killed")
     assert _count(client) == 10
 
 
@@ -197,7 +162,7 @@ def test_a_dead_idle_child_is_replaced_and_never_gives_a_500(
         assert _count(client) == 10
     assert all(code == 200 for code, _ in statuses), statuses
     assert {s for _, s in statuses} <= {"ok", "degraded"}
-    after = _wait_for(
+    after = wait_for(
         lambda: (h := client.get("/health").json())["workers"] == 2 and h, "the replacement"
     )
     assert victim not in after["pids"]
@@ -205,7 +170,7 @@ def test_a_dead_idle_child_is_replaced_and_never_gives_a_500(
 
 def test_a_query_over_the_memory_limit_gets_a_503_that_says_so(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    store.publish(path, _fill(10))
+    store.publish(path, numbered_quads(10))
     # Sorting every row of a large cross product holds them all in memory.
     hungry = (
         "SELECT ?a ?b ?c WHERE { "
@@ -220,14 +185,14 @@ def test_a_query_over_the_memory_limit_gets_a_503_that_says_so(tmp_path: Path) -
         assert r.status_code == 503, r.text[:200]
         assert "memory limit" in r.text
         assert "ICGRAPH_WORKER_MEMORY_MB" in r.text
-        _wait_for(lambda: client.get("/health").json()["workers"] == 1, "a new child")
+        wait_for(lambda: client.get("/health").json()["workers"] == 1, "a new child")
         assert _count(client) == 10
 
 
 def test_validations_stay_within_their_pool_and_stop_with_their_requests(tmp_path: Path) -> None:
     """Eight concurrent uploads, two validation children: never more, and none runs on."""
     path = tmp_path / "store"
-    store.publish(path, _fill(10))
+    store.publish(path, numbered_quads(10))
     states = "\n".join(f"<https://example.org/state/S{i}> a icg:MemberState ." for i in range(300))
     body = ("@prefix icg: <https://w3id.org/icgraph/ontology#> .\n" + states).encode()
     with (
