@@ -480,20 +480,25 @@ def stores_main(args: argparse.Namespace) -> None:
                     "timed_queries": len(timed),
                     "disagreed": disagreed,
                     "goals": goals,
-                    "runs": {
-                        k: {
-                            "requests": len(r.latencies),
-                            "errors": r.errors,
-                            "throughput": r.throughput,
-                            "p50_ms": r.percentile(50),
-                            "p99_ms": r.percentile(99),
-                        }
-                        for k, r in runs.items()
-                    },
+                    "runs": _figures(runs),
                 },
                 indent=2,
             )
         )
+
+
+def _figures(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
+    """Each target's run as the --json file gives it."""
+    return {
+        k: {
+            "requests": len(r.latencies),
+            "errors": r.errors,
+            "throughput": r.throughput,
+            "p50_ms": r.percentile(50),
+            "p99_ms": r.percentile(99),
+        }
+        for k, r in runs.items()
+    }
 
 
 def main() -> None:
@@ -620,16 +625,7 @@ def main() -> None:
                     "mismatches": mismatches,
                     "timed_queries": len(timed),
                     "queries": len(queries),
-                    "runs": {
-                        k: {
-                            "requests": len(r.latencies),
-                            "errors": r.errors,
-                            "throughput": r.throughput,
-                            "p50_ms": r.percentile(50),
-                            "p99_ms": r.percentile(99),
-                        }
-                        for k, r in runs.items()
-                    },
+                    "runs": _figures(runs),
                 },
                 indent=2,
             )
