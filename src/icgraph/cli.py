@@ -50,15 +50,15 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def output_folder(default: str, what: str) -> Callable[[F], F]:
-    """The ``-o/--output`` option of commands that write a folder of files."""
+def output_folder(default: str | None, what: str) -> Callable[[F], F]:
+    """The ``-o/--output`` option of commands that write a folder of files (None: optional)."""
     return click.option(
         "-o",
         "--output",
         "out_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path(default),
-        show_default=True,
+        default=Path(default) if default is not None else None,
+        show_default=default is not None,
         help=f"Folder to write {what} to.",
     )
 
@@ -376,13 +376,8 @@ def _assessment_summary(a: Any) -> list[str]:
     default=None,
     help="The state the sheet is about (alpha-2 code or English name), if its 'state' column is empty.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write the scorecard (HTML, JSON, CSV) and the sheet's RDF with its SHACL report (Turtle) to.",
+@output_folder(
+    None, "the scorecard (HTML, JSON, CSV) and the sheet's RDF with its SHACL report (Turtle)"
 )
 @handles_errors
 def assess(
