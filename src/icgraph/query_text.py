@@ -79,6 +79,15 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
             yield kind, match.group()
 
 
+def token_spans(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(kind, text, offset)`` of every token but whitespace and comments."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        if kind not in ("ws", "comment"):
+            yield kind, match.group(), match.start()
+
+
 def _decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
