@@ -509,10 +509,99 @@ def _with_focus(text: str, focus: str) -> str:
             projected.append("this")
     if "this" not in projected:
         raise Unsupported("a SPARQL constraint that does not project $this")
+    text = _anti_joins(text)
     for kind, token, start in token_spans(text):
         if kind == "other" and token == "{":
             return text[: start + 1] + " " + focus + " " + text[start + 1 :]
     raise Unsupported("a SPARQL constraint without a WHERE clause")
+
+
+_NOT_IN_ANTI_JOIN = {"SELECT", "VALUES", "SERVICE", "GRAPH", "MINUS"}
+
+
+def _anti_joins(text: str) -> str:
+    """``FILTER NOT EXISTS { P }`` of the WHERE group as ``MINUS { SELECT DISTINCT ?this { P } }``.
+
+    pyoxigraph evaluates NOT EXISTS once per solution without starting from the bound ``$this``,
+    so a constraint over N states and N pieces of evidence costs N^2 (11 s at 10x the real graph
+    instead of 0.01 s). The anti-join evaluates P once. The two are equal when P mentions
+    ``$this`` only in its own top-level triple patterns (so every solution of P binds it and
+    substituting it commutes with evaluating P) and shares no other variable with the rest of
+    the query; a block that is not so is left as it is.
+    """
+    spans = list(token_spans(text))
+    group = next((i for i, (k, t, _) in enumerate(spans) if k == "other" and t == "{"), None)
+    if group is None:
+        return text
+    depth, i, blocks, end = 0, group, [], None
+    while i < len(spans):
+        kind, token, _ = spans[i]
+        if kind == "other" and token == "{":
+            depth += 1
+        elif kind == "other" and token == "}":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+        elif (
+            depth == 1
+            and kind == "word"
+            and token.upper() == "FILTER"
+            and i + 3 < len(spans)
+            and spans[i + 1][1].upper() == "NOT"
+            and spans[i + 2][1].upper() == "EXISTS"
+            and spans[i + 3][1] == "{"
+        ):
+            close = _matching(spans, i + 3)
+            blocks.append((i, i + 3, close))
+            i = close + 1
+            continue
+        i += 1
+    if end is None:
+        return text
+    rewritten, moved, last = [], [], 0
+    for first, open_, close in blocks:
+        inner = spans[open_ + 1 : close]
+        if not _anti_join_safe(inner, spans[:first] + spans[close + 1 :]):
+            continue
+        body = text[spans[open_][2] + 1 : spans[close][2]]
+        rewritten.append(text[last : spans[first][2]])
+        last = spans[close][2] + 1
+        moved.append(f" MINUS {{ SELECT DISTINCT ?this WHERE {{{body}}} }}")
+    if not moved:
+        return text
+    closing = spans[end][2]
+    return "".join(rewritten) + text[last:closing] + "".join(moved) + " " + text[closing:]
+
+
+def _matching(spans: list[tuple[str, str, int]], open_: int) -> int:
+    depth = 0
+    for j in range(open_, len(spans)):
+        if spans[j][0] == "other" and spans[j][1] == "{":
+            depth += 1
+        elif spans[j][0] == "other" and spans[j][1] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    raise Unsupported("unbalanced braces in a SPARQL constraint")
+
+
+def _anti_join_safe(inner: list[tuple[str, str, int]], outside: list[tuple[str, str, int]]) -> bool:
+    if any(k == "word" and t.upper() in _NOT_IN_ANTI_JOIN for k, t, _ in inner):
+        return False
+    braces = parens = 0
+    top_level_this = False
+    for kind, token, _ in inner:
+        if kind == "other":
+            braces += {"{": 1, "}": -1}.get(token, 0)
+            parens += {"(": 1, ")": -1}.get(token, 0)
+        elif kind == "var" and token[1:] == "this":
+            if braces or parens:
+                return False  # inside a FILTER, BIND, OPTIONAL, UNION branch, ...
+            top_level_this = True
+    own = {t[1:] for k, t, _ in inner if k == "var"} - {"this"}
+    shared = own & {t[1:] for k, t, _ in outside if k == "var"}
+    return top_level_this and not shared
 
 
 def _sub_select(text: str) -> str:
