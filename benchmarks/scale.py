@@ -266,7 +266,7 @@ def one_factor(factor: int, work: Path, requests: int, budget: float) -> dict[st
 
 
 def run_factor(
-    factor: int, work: Path, requests: int, budget: float, max_rss: int
+    factor: int, work: Path, requests: int, budget: float, max_rss: int, max_seconds: float
 ) -> dict[str, Any]:
     out = work / f"figures-{factor}.json"
     child = subprocess.Popen(
@@ -274,15 +274,20 @@ def run_factor(
         + ["--requests", str(requests), "--budget", str(budget), "--out", str(out)],
         start_new_session=True,
     )
-    peak, killed = 0, False
+    peak, killed = 0, ""
+    deadline = time.monotonic() + max_seconds
 
     def watch() -> None:
         nonlocal peak, killed
         while child.poll() is None:
             rss = tree_rss(child.pid)
             peak = max(peak, rss)
-            if rss > max_rss:
-                killed = True
+            if rss > max_rss or time.monotonic() > deadline:
+                killed = (
+                    f"RSS passed {max_rss / 2**30:.0f} GB"
+                    if rss > max_rss
+                    else f"still running after {max_seconds:.0f} s"
+                )
                 os.killpg(child.pid, signal.SIGKILL)
                 return
             time.sleep(0.5)
@@ -294,10 +299,11 @@ def run_factor(
     stage_file = work / f"stage-{factor}"
     stage = stage_file.read_text() if stage_file.exists() else "generating the data"
     if killed or child.returncode != 0 or not out.exists():
-        why = f"RSS passed {max_rss / 2**30:.0f} GB" if killed else f"exit {child.returncode}"
+        why = killed or f"exit {child.returncode}"
         return {
             "factor": factor,
-            "failed": f"{why} after stage {stage!r}",
+            "failed": f"{why}, in the stage after {stage!r}",
+            "load_average_end": load(),
             "tree_peak_rss_bytes": peak,
         }
     figures: dict[str, Any] = json.loads(out.read_text())
@@ -401,6 +407,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="rounds over the queries")
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per query at most")
     parser.add_argument("--max-rss-gb", type=float, default=20.0)
+    parser.add_argument("--max-minutes", type=float, default=600.0, help="per factor")
     parser.add_argument("--keep", type=Path, help="keep the generated folders and stores here")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -417,9 +424,8 @@ def main() -> None:
     try:
         for factor in factors:
             print(f"factor {factor} (load average {load():.1f})", flush=True)
-            rows.append(
-                run_factor(factor, work, args.requests, args.budget, int(args.max_rss_gb * 2**30))
-            )
+            limits = (int(args.max_rss_gb * 2**30), 60 * args.max_minutes)
+            rows.append(run_factor(factor, work, args.requests, args.budget, *limits))
             for name in (f"root-{factor}", f"store-{factor}"):
                 if args.keep is None:
                     shutil.rmtree(work / name, ignore_errors=True)

@@ -564,7 +564,7 @@ def _anti_joins(text: str) -> str:
         inner = spans[open_ + 1 : close]
         if not _anti_join_safe(inner, spans[:first] + spans[close + 1 :]):
             continue
-        body = text[spans[open_][2] + 1 : spans[close][2]]
+        body = _union_subselects(text[spans[open_][2] + 1 : spans[close][2]])
         rewritten.append(text[last : spans[first][2]])
         last = spans[close][2] + 1
         moved.append(f" MINUS {{ SELECT DISTINCT ?this WHERE {{{body}}} }}")
@@ -572,6 +572,51 @@ def _anti_joins(text: str) -> str:
         return text
     closing = spans[end][2]
     return "".join(rewritten) + text[last:closing] + "".join(moved) + " " + text[closing:]
+
+
+def _union_subselects(body: str) -> str:
+    """Each top-level ``{A} UNION {B} ...`` of an anti-join body as a DISTINCT sub-select.
+
+    pyoxigraph joins a UNION with the patterns around it badly (0.9 s where the parts take
+    0.03 s at 30x the real graph). The body is evaluated on its own and projected to ``?this``,
+    so the UNION may be evaluated on its own too and projected to the variables it shares with
+    the rest of the body (and ``?this``): a join depends on those only.
+    """
+    spans = list(token_spans(body))
+    chains: list[tuple[int, int]] = []
+    depth, i = 0, 0
+    while i < len(spans):
+        kind, token, _ = spans[i]
+        if kind == "other" and token == "{" and depth == 0:
+            first, close = i, _matching(spans, i)
+            while (
+                close + 2 < len(spans)
+                and spans[close + 1][0] == "word"
+                and spans[close + 1][1].upper() == "UNION"
+                and spans[close + 2][1] == "{"
+            ):
+                close = _matching(spans, close + 2)
+            if close > _matching(spans, first):
+                chains.append((first, close))
+            i = close + 1
+            continue
+        if kind == "other":
+            depth += {"{": 1, "}": -1, "(": 1, ")": -1}.get(token, 0)
+        i += 1
+    out, last = [], 0
+    for first, close in chains:
+        inside = {t[1:] for k, t, _ in spans[first : close + 1] if k == "var"}
+        rest = {t[1:] for k, t, _ in spans[:first] + spans[close + 1 :] if k == "var"}
+        shared = sorted(inside & (rest | {"this"}))
+        if not shared:
+            continue
+        start, end = spans[first][2], spans[close][2] + 1
+        projection = " ".join(f"?{v}" for v in shared)
+        out.append(body[last:start])
+        out.append(f"{{ SELECT DISTINCT {projection} WHERE {{ {body[start:end]} }} }}")
+        last = end
+    out.append(body[last:])
+    return "".join(out)
 
 
 def _matching(spans: list[tuple[str, str, int]], open_: int) -> int:
