@@ -165,10 +165,13 @@ def main() -> None:
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
+        # py-spy writes each process it followed as a frame, outermost first
         frames = stack.split(";")
-        process = "query worker" if "worker" in frames[0] else "HTTP server"
-        per_process[process][bucket_of(frames[1:])] += int(count)
-        functions[process][frames[-1]] += int(count)
+        owner = [f for f in frames if f.startswith("process ")]
+        code = [f for f in frames if not f.startswith("process ")]
+        process = "query worker" if owner and "worker" in owner[-1] else "HTTP server"
+        per_process[process][bucket_of(code)] += int(count)
+        functions[process][code[-1] if code else "?"] += int(count)
     print(
         f"{done} requests in {elapsed:.1f} s ({done / elapsed:.0f}/s, {failed} failed), "
         f"{args.clients} clients, {len(queries)} catalogue queries, no result cache; "
