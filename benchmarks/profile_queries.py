@@ -34,49 +34,74 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from scale import free_port, timed_get  # noqa: E402
 
-#: (bucket, substrings of a frame "function (file)"): the first bucket any frame matches wins,
-#: frames read from the innermost out.
+#: (bucket, substrings of frames): the first rule any frame of a sample matches wins. A sample
+#: whose innermost frame is a wait (epoll, or a worker blocked reading its next request) is idle:
+#: with --native, py-spy samples blocking system calls as if they ran.
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("pickling", ("pickle", "_pickle", "dumps (", "loads (")),
-    ("logging", ("logging/", "access.py", "log_message")),
+    ("pickling", ("pickle",)),
     ("query tokenizer (query_text)", ("query_text.py",)),
     (
-        "pyoxigraph: parse + evaluate",
-        ("Store::query", "spareval", "spargebra", "oxigraph::sparql", "query (pyoxigraph"),
+        "pyoxigraph: serialise results",
+        ("sparesults", "serialize (", "oxrdfio", "oxjsonld", "oxttl"),
     ),
-    ("pyoxigraph: serialise results", ("serialize", "sparesults", "oxrdfio")),
-    ("result cap and format (icgraph.query)", ("icgraph/query.py",)),
+    (
+        "pyoxigraph: parse + evaluate",
+        ("rocksdb", "oxigraph", "spareval", "spargebra", "sparopt", "oxrdf", "pyoxigraph"),
+    ),
     (
         "pipes (worker protocol I/O)",
         (
-            "readexactly",
             "_read_frame",
             "_write_frame",
-            "StreamReader",
+            "readexactly",
             "drain (",
-            "subprocess",
-            "stdin",
-            "stdout",
-            "os.read",
-            "write (",
+            "StreamReader",
+            "call (api/backends",
         ),
     ),
-    ("JSON / response bodies", ("json/", "render (", "Response")),
+    ("logging", ("logging/",)),
+    ("JSON (stdlib json)", ("json/",)),
     (
         "ASGI + HTTP (uvicorn, starlette, FastAPI)",
         ("uvicorn", "starlette", "fastapi", "h11", "httptools", "anyio"),
     ),
     ("asyncio event loop", ("asyncio/", "selectors.py", "uvloop")),
+    ("icgraph.query (cap, formats)", ("icgraph/query.py",)),
     ("pydantic / settings", ("pydantic",)),
 )
+_WAITS = ("epoll_wait", "epoll_pwait", "select (", "poll (")
 
 
 def bucket_of(frames: list[str]) -> str:
+    innermost = frames[-1] if frames else ""
+    if any(w in innermost for w in _WAITS):
+        return "idle (waiting for I/O)"
+    if innermost.startswith("read (") and any("_read_frame" in f for f in frames):
+        return "idle (worker waiting for a request)"
     for name, needles in BUCKETS:
-        for frame in reversed(frames):
-            if any(needle in frame for needle in needles):
-                return name
+        if any(needle in frame for frame in frames for needle in needles):
+            return name
     return "other"
+
+
+def package_of(frame: str) -> str:
+    """The package whose code a frame runs: where the time is spent itself."""
+    where = frame.rpartition("(")[2].rstrip(")")
+    path = where.split(":")[0]
+    if not path.endswith(".py") and "<" not in path:
+        return f"native: {path}"
+    top = path.split("/")[0].removesuffix(".py")
+    if top in ("icgraph", "api"):
+        return "icgraph" if top == "icgraph" else "icgraph.api"
+    return top
+
+
+def python_frame(frames: list[str]) -> str:
+    """The innermost frame that is Python code (a native frame names its library)."""
+    for frame in reversed(frames):
+        if ".py:" in frame:
+            return frame
+    return frames[-1] if frames else "?"
 
 
 def drive(port: int, queries: list[str], clients: int, duration: float) -> tuple[int, int]:
@@ -110,7 +135,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     parser.add_argument("--raw", type=Path, help="keep py-spy's collapsed stacks here")
+    parser.add_argument("--analyse", type=Path, help="only read stacks an earlier run kept")
     args = parser.parse_args()
+    if args.analyse:
+        summarise(args.analyse, args.rate, args.duration - 1.5)
+        return
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     sys.path.insert(0, str(ROOT / "src"))
     from icgraph.catalogue import load_catalogue
@@ -146,9 +175,9 @@ def main() -> None:
         spy = subprocess.Popen(
             [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--native"]
             + ["--rate", str(args.rate), "--duration", str(int(args.duration))]
-            + ["--format", "raw", "--output", str(raw), "--nonblocking"],
+            + ["--format", "raw", "--output", str(raw)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(folder / "py-spy.log").open("w"),
         )
         time.sleep(1.0)
         load_before = os.getloadavg()[0]
@@ -156,11 +185,26 @@ def main() -> None:
         done, failed = drive(port, queries, args.clients, args.duration - 1.5)
         elapsed = time.monotonic() - start
         spy.wait(timeout=args.duration + 60)
+        if not raw.exists():
+            sys.exit(f"py-spy wrote no profile: {(folder / 'py-spy.log').read_text()[-500:]}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    print(
+        f"{done} requests in {elapsed:.1f} s ({done / elapsed:.0f}/s, {failed} failed), "
+        f"{args.clients} clients, {len(queries)} catalogue queries, no result cache; "
+        f"load average {load_before:.1f}-{os.getloadavg()[0]:.1f}"
+    )
+    summarise(raw, args.rate, elapsed)
+    if args.raw is None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def summarise(raw: Path, rate: int, elapsed: float) -> None:
+    """Print the share of busy samples per bucket and the top frames, per process."""
     per_process: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     functions: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    packages: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -170,23 +214,27 @@ def main() -> None:
         owner = [f for f in frames if f.startswith("process ")]
         code = [f for f in frames if not f.startswith("process ")]
         process = "query worker" if owner and "worker" in owner[-1] else "HTTP server"
-        per_process[process][bucket_of(code)] += int(count)
-        functions[process][code[-1] if code else "?"] += int(count)
-    print(
-        f"{done} requests in {elapsed:.1f} s ({done / elapsed:.0f}/s, {failed} failed), "
-        f"{args.clients} clients, {len(queries)} catalogue queries, no result cache; "
-        f"load average {load_before:.1f}-{os.getloadavg()[0]:.1f}"
-    )
+        bucket = bucket_of(code)
+        per_process[process][bucket] += int(count)
+        if not bucket.startswith("idle"):
+            functions[process][python_frame(code)] += int(count)
+            packages[process][package_of(code[-1] if code else "?")] += int(count)
     for process, counts in sorted(per_process.items()):
         total = sum(counts.values())
-        print(f"\n{process}: {total} samples ({total / args.rate / elapsed:.2f} cores busy)")
+        busy = sum(n for name, n in counts.items() if not name.startswith("idle"))
+        print(
+            f"\n{process}: {total} samples, {busy} busy "
+            f"({busy / rate / elapsed:.2f} cores); share of busy samples:"
+        )
         for name, n in counts.most_common():
-            print(f"  {100 * n / total:5.1f}%  {name}")
-        print("  top innermost frames:")
+            share = f"{100 * n / busy:5.1f}%" if not name.startswith("idle") else "   (-)"
+            print(f"  {share}  {name} ({n})")
+        print("  busy samples by the package of the innermost frame (self time):")
+        for name, n in packages[process].most_common(10):
+            print(f"  {100 * n / busy:5.1f}%  {name[:110]}")
+        print("  top innermost Python frames of busy samples:")
         for name, n in functions[process].most_common(8):
-            print(f"  {100 * n / total:5.1f}%  {name[:110]}")
-    if args.raw is None:
-        shutil.rmtree(folder, ignore_errors=True)
+            print(f"  {100 * n / busy:5.1f}%  {name[:110]}")
 
 
 if __name__ == "__main__":
