@@ -5,7 +5,7 @@ framework-completeness shapes use ``sh:Warning`` (a state's warnings are exactly
 framework elements) and the recommendation shapes ``sh:Info``; neither blocks a build.
 
 The report comes from :mod:`icgraph.shacl_sparql` and :mod:`icgraph.shacl_report`, which run
-each constraint as one query over the whole graph (14x faster than pySHACL on the real graph,
+each constraint as one query over the whole graph (14-43x faster than pySHACL on the real graph,
 see ``benchmarks/README.md``) and write the report pySHACL writes. Shapes or data they do not
 compile exactly (they say why, in :class:`~icgraph.shacl_sparql.Unsupported`) are validated by
 pySHACL, which also stays the tests' oracle.
