@@ -1,0 +1,331 @@
+"""Running the compiled SHACL checks on pyoxigraph, and the report pySHACL would write.
+
+:mod:`icgraph.shacl_sparql` compiles the shapes into one query per constraint; this module loads
+the data graph (with the ontology axioms pySHACL mixes in) into an in-memory store, runs the
+queries, reads their rows as validation results, and writes them as pySHACL does: the same
+report structure, blank nodes of the shapes and data graphs copied in with their ids, and a text
+report in pySHACL's layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from .load import to_oxigraph, to_rdflib
+from .shacl_sparql import SH, Check, Compiler, Unsupported
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, in the terms of the rdflib graphs."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    severity: URIRef
+    shape: Node
+    component: URIRef
+    source_constraint: Node | None
+    messages: tuple[Literal, ...]
+    details: tuple[Result, ...] = ()
+
+
+def _ontology_mixin(ontology: Graph | None) -> Graph:
+    """The ontology triples pySHACL mixes into the data graph (``ont_graph``), exactly its own."""
+    mixed = Graph()
+    if ontology is not None and len(ontology):
+        from pyshacl.rdfutil.inoculate import inoculate
+
+        inoculate(mixed, ontology)  # type: ignore[arg-type]
+    return mixed
+
+
+#: Datatypes whose literals the store keeps by value, and so may write in another form.
+_XSD = str(XSD)
+
+
+def _load(graphs: Iterable[Graph]) -> tuple[ox.Store, dict[ox.Literal, Node]]:
+    """An in-memory store of the graphs, and each stored literal's rdflib form.
+
+    Raises:
+        Unsupported: for a literal the store would hold in another form.
+    """
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    back: dict[ox.Literal, Node] = {}
+    probes: list[tuple[Literal, ox.Literal]] = []
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        converted = cache.get(node)
+        if converted is None:
+            try:
+                converted = to_oxigraph(node)
+            except (TypeError, ValueError) as exc:
+                raise Unsupported(f"a term the store cannot hold: {node!r}") from exc
+            if isinstance(node, Literal):
+                # rdflib tells "x" from "x"^^xsd:string, RDF 1.1 and the store do not: answer
+                # with the literal as the data wrote it, and leave data with both to pySHACL
+                if back.setdefault(converted, node) != node:  # type: ignore[arg-type]
+                    raise Unsupported(f"the literal {node!r} written in two forms")
+                if node.language and node.language != node.language.lower():
+                    raise Unsupported("a language tag with capitals (the store lowers them)")
+                if node.datatype is not None and str(node.datatype).startswith(_XSD):
+                    probes.append((node, converted))  # type: ignore[arg-type]
+            cache[node] = converted
+        return converted
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(term(s), term(p), term(o))  # type: ignore[arg-type]
+        for graph in graphs
+        for s, p, o in graph
+    )
+    _check_round_trip(probes)
+    return store, back
+
+
+_PROBE = ox.NamedNode("urn:icgraph:shacl:probe")
+
+
+def _check_round_trip(probes: list[tuple[Literal, ox.Literal]]) -> None:
+    # pyoxigraph stores numbers, booleans and dates by value ("07" comes back as "7"); pySHACL
+    # sees the literal as written, so such data is left to pySHACL.
+    if not probes:
+        return
+    probe = ox.Store()
+    probe.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:icgraph:shacl:{i}"), _PROBE, lit)
+        for i, (_, lit) in enumerate(probes)
+    )
+    for quad in probe:
+        index = int(quad.subject.value.rsplit(":", 1)[1])
+        if quad.object != probes[index][1]:
+            raise Unsupported(f"a literal the store writes in another form: {probes[index][0]!r}")
+
+
+def _message_text(template: str, bound: dict[str, Node]) -> str:
+    for name, value in bound.items():
+        for sigil in "?$":
+            template = template.replace("{" + sigil + name + "}", str(value))
+    return template
+
+
+class Engine:
+    """Validates graphs against one shapes graph, compiled once."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self.checks = Compiler(shapes).checks()
+        self._literals: dict[ox.Literal, Node] = {}
+
+    def results(self, data: Graph, ontology: Graph | None = None) -> list[Result]:
+        store, literals = _load([data, _ontology_mixin(ontology)])
+        self._literals = literals
+        found: list[Result] = []
+        for check in self.checks:
+            found.extend(self._run(check, store))
+        return found
+
+    def _node(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        if isinstance(term, ox.Literal):
+            written = self._literals.get(term)
+            return written if written is not None else to_rdflib(term)
+        return to_rdflib(term)
+
+    def _run(self, check: Check, store: ox.Store) -> list[Result]:
+        if not check.query:
+            return []
+        found = list(self._read(check, store))
+        if check.details and found:
+            by_focus: dict[Node, list[Result]] = {}
+            for detail in check.details:
+                for result in self._run(detail, store):
+                    by_focus.setdefault(result.focus, []).append(result)
+            found = [replace(r, details=tuple(by_focus.get(r.value, ()))) for r in found]  # type: ignore[arg-type]
+        return found
+
+    def _shape_info(self, shape: Node) -> tuple[Node | None, URIRef, tuple[Literal, ...]]:
+        path = self.shapes.value(shape, SH.path)
+        severity = self.shapes.value(shape, SH.severity)
+        messages = tuple(
+            m for m in self.shapes.objects(shape, SH.message) if isinstance(m, Literal)
+        )
+        return path, severity if isinstance(severity, URIRef) else SH.Violation, messages
+
+    def _read(self, check: Check, store: ox.Store) -> Iterator[Result]:
+        path, severity, messages = self._shape_info(check.shape)
+        try:
+            rows = store.query(check.query)
+        except (SyntaxError, OSError) as exc:  # pragma: no cover - a bug in the compiler
+            raise Unsupported(f"pyoxigraph refused a compiled query: {exc}") from exc
+        assert isinstance(rows, ox.QuerySolutions)
+        if check.component != SH.SPARQLConstraintComponent:
+            for row in rows:
+                focus = self._node(row["this"])  # type: ignore[arg-type]
+                value = self._node(row["v"]) if check.has_value else None  # type: ignore[arg-type]
+                yield Result(
+                    focus, path, value, severity, check.shape, check.component, None, messages
+                )
+            return
+        names = [v.value for v in rows.variables]
+        seen: set[tuple] = set()
+        for row in rows:
+            bound = {
+                name: self._node(row[name])  # type: ignore[arg-type]
+                for name in names
+                if row[name] is not None
+            }
+            if "failure" in bound:
+                raise Unsupported("a SPARQL constraint reporting ?failure")
+            this, result_path, value = (
+                bound.pop("this"),
+                bound.pop("path", None),
+                bound.pop("value", None),
+            )
+            key = (this, result_path, value, tuple(sorted(bound.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            if value is None and path is None:
+                value = this  # a node shape's value node is its focus node
+            # pySHACL fills {?value} and {?path} only when they are bound
+            variables: dict[str, Node] = {**bound, "this": this}
+            if value is not None:
+                variables["value"] = value
+            if result_path is not None:
+                variables["path"] = result_path
+            texts = [m for m in check.messages if m not in messages] + list(messages)
+            filled = tuple(Literal(_message_text(str(m), variables)) for m in texts)
+            yield Result(
+                this,
+                result_path if result_path is not None else path,
+                value,
+                severity,
+                check.shape,
+                check.component,
+                check.sparql_constraint,
+                filled,
+            )
+
+
+# --- The report ----------------------------------------------------------------------------------
+
+
+def _clone(sources: list[Graph], node: Node, target: Graph, done: set[Node]) -> None:
+    """Copy a blank node's description into the report, keeping its id, as pySHACL does."""
+    if not isinstance(node, BNode) or node in done:
+        return
+    done.add(node)
+    for source in sources:
+        for p, o in source.predicate_objects(node):
+            target.add((node, p, o))
+            _clone(sources, o, target, done)
+
+
+def _show(node: Node | None, graph: Graph) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return node.n3(graph.namespace_manager)
+    return node.n3()
+
+
+def generic_message(result: Result, shapes: Graph) -> Literal:
+    """A message for a result whose shape has no ``sh:message`` (our wording, not pySHACL's)."""
+    name = str(result.component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    where = _show(result.focus, shapes)
+    if result.path is not None:
+        where += f" -> {_show(result.path, shapes)}"
+    text = f"{name} constraint of {_show(result.shape, shapes)} not met on {where}"
+    if result.value is not None:
+        text += f" (value {_show(result.value, shapes)})"
+    return Literal(text)
+
+
+def report(
+    results: list[Result], shapes: Graph, data: Graph, ontology: Graph | None = None
+) -> tuple[bool, Graph, str]:
+    """``(conforms, report graph, report text)`` in the form pySHACL writes them."""
+    conforms = not any(r.severity not in (SH.Warning, SH.Info) for r in results)
+    graph = Graph(bind_namespaces="core")
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        graph.namespace_manager.bind(prefix, namespace)
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(conforms)))
+    shape_sources, data_sources = [shapes], [data] + ([ontology] if ontology is not None else [])
+    cloned: set[Node] = set()
+
+    def emit(result: Result) -> tuple[BNode, str]:
+        node = BNode()
+        messages = result.messages or (generic_message(result, shapes),)
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.sourceConstraintComponent, result.component))
+        graph.add((node, SH.sourceShape, result.shape))
+        _clone(shape_sources, result.shape, graph, cloned)
+        graph.add((node, SH.resultSeverity, result.severity))
+        graph.add((node, SH.focusNode, result.focus))
+        _clone(data_sources, result.focus, graph, cloned)
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+            _clone(data_sources, result.value, graph, cloned)
+        if result.path is not None:
+            graph.add((node, SH.resultPath, result.path))
+            _clone(shape_sources, result.path, graph, cloned)
+        if result.source_constraint is not None:
+            graph.add((node, SH.sourceConstraint, result.source_constraint))
+            _clone(shape_sources, result.source_constraint, graph, cloned)
+        for message in messages:
+            graph.add((node, SH.resultMessage, message))
+        text = _describe(result, messages, shapes)
+        if result.details:
+            text += "\tDetails:\n"
+            for detail in result.details:
+                detail_node, detail_text = emit(detail)
+                graph.add((node, SH.detail, detail_node))
+                text += "".join("\t\t" + line + "\n" for line in detail_text.splitlines())
+        return node, text
+
+    descriptions = []
+    for result in results:
+        node, description = emit(result)
+        graph.add((root, SH.result, node))
+        descriptions.append(description)
+    text = f"Validation Report\nConforms: {conforms}\n"
+    if results:
+        text += f"Results ({len(results)}):\n" + "".join(sorted(descriptions))
+    return conforms, graph, text
+
+
+def _describe(result: Result, messages: tuple[Literal, ...], shapes: Graph) -> str:
+    kind = "Constraint Violation" if result.severity == SH.Violation else "Validation Result"
+    name = str(result.component).rsplit("#", 1)[-1]
+    lines = [
+        f"{kind} in {name} ({result.component}):",
+        f"\tSeverity: {_show(result.severity, shapes)}",
+        f"\tSource Shape: {_show(result.shape, shapes)}",
+        f"\tFocus Node: {_show(result.focus, shapes)}",
+    ]
+    if result.value is not None:
+        lines.append(f"\tValue Node: {_show(result.value, shapes)}")
+    if result.path is not None:
+        lines.append(f"\tResult Path: {_show(result.path, shapes)}")
+    if result.source_constraint is not None:
+        lines.append(f"\tSource Constraint: {_show(result.source_constraint, shapes)}")
+    lines.extend(f"\tMessage: {m}" for m in sorted(messages, key=str))
+    return "\n".join(lines) + "\n"
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> tuple[bool, Graph, str]:
+    """Validate as pySHACL does with ``advanced=True`` and warnings and infos allowed.
+
+    Raises:
+        Unsupported: the shapes or the data need an engine that covers more of SHACL.
+    """
+    engine = Engine(shapes)
+    return report(engine.results(data, ontology), shapes, data, ontology)
