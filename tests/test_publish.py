@@ -44,7 +44,9 @@ def remote(tmp_path: Path) -> Iterator[RemoteStore]:
         yield store
 
 
-@pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)])
+@pytest.fixture(
+    params=["oxigraph", pytest.param("virtuoso", marks=[pytest.mark.slow, pytest.mark.virtuoso])]
+)
 def any_remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RemoteStore]:
     start = virtuoso_server if request.param == "virtuoso" else oxigraph_server
     with start(tmp_path / request.param) as store:

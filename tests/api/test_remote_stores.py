@@ -83,7 +83,8 @@ def embedded(store_path: Path) -> Iterator[Site]:
 
 
 @pytest.fixture(
-    scope="module", params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)]
+    scope="module",
+    params=["oxigraph", pytest.param("virtuoso", marks=[pytest.mark.slow, pytest.mark.virtuoso])],
 )
 def remote(
     request: pytest.FixtureRequest, store_path: Path, tmp_path_factory: pytest.TempPathFactory

@@ -151,7 +151,11 @@ def test_manifest_was_read() -> None:
 
 @pytest.fixture(
     scope="module",
-    params=["embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)],
+    params=[
+        "embedded",
+        "oxigraph",
+        pytest.param("virtuoso", marks=[pytest.mark.slow, pytest.mark.virtuoso]),
+    ],
 )
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
