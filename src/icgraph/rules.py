@@ -143,7 +143,9 @@ class _TBox:
         self.domain: dict[Node, set[Node]] = defaultdict(set)
         self.definitions: dict[URIRef, Expr] = {}
         self.disjoint_groups: list[list[URIRef]] = []
-        self.classes: set[URIRef] = {c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+        self.classes: set[URIRef] = {
+            c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
+        }
         self._used: set[BNode] = set()  # blank nodes that are part of an axiom read here
         self._read(g)
 
@@ -190,10 +192,15 @@ class _TBox:
         for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
             members = g.value(node, OWL.members)
             if not isinstance(node, BNode) or members is None:
-                raise Unsupported("an owl:AllDisjointClasses without members", (node, RDF.type, OWL.AllDisjointClasses))
+                raise Unsupported(
+                    "an owl:AllDisjointClasses without members",
+                    (node, RDF.type, OWL.AllDisjointClasses),
+                )
             group = self._list(g, members)
             for m in group:
-                self._need_named(node, m, OWL.members, "a class expression in owl:AllDisjointClasses")
+                self._need_named(
+                    node, m, OWL.members, "a class expression in owl:AllDisjointClasses"
+                )
             self._used.add(node)
             self.disjoint_groups.append(group)  # type: ignore[arg-type]
             self.classes |= set(group)  # type: ignore[arg-type]
@@ -202,7 +209,10 @@ class _TBox:
             self.disjoint_groups.append([s, o])  # type: ignore[list-item]
         for s, o in g.subject_objects(OWL.equivalentClass):
             if not isinstance(s, URIRef) or not isinstance(o, BNode):
-                raise Unsupported("owl:equivalentClass other than a named class = a definition", (s, OWL.equivalentClass, o))
+                raise Unsupported(
+                    "owl:equivalentClass other than a named class = a definition",
+                    (s, OWL.equivalentClass, o),
+                )
             if s in self.definitions:
                 raise Unsupported("a class with two definitions", (s, OWL.equivalentClass, o))
             self.definitions[s] = self._expr(g, o)
@@ -216,10 +226,17 @@ class _TBox:
                 self.classes.add(o)
         for s, p, o in g:
             anonymous_individual = p == RDF.type and not _is_vocabulary(o)
-            if isinstance(s, BNode) and _is_vocabulary(p) and s not in self._used and not anonymous_individual:
+            if (
+                isinstance(s, BNode)
+                and _is_vocabulary(p)
+                and s not in self._used
+                and not anonymous_individual
+            ):
                 raise Unsupported("an unnamed class or axiom", (s, p, o))
         for prop in set(self.object_properties) & self.datatype_properties:
-            raise Unsupported("a property both object and data property", (prop, RDF.type, OWL.DatatypeProperty))
+            raise Unsupported(
+                "a property both object and data property", (prop, RDF.type, OWL.DatatypeProperty)
+            )
         self._check_definitions_are_closed()
 
     def _need_named(self, s: Node, o: Node, p: Node, construct: str) -> None:
@@ -256,23 +273,30 @@ class _TBox:
         preds = {p for p in g.predicates(node, None)} - {RDF.type}
         types = set(g.objects(node, RDF.type)) - {OWL.Class, OWL.Restriction}
         if types:
-            raise Unsupported("a class expression of this type", (node, RDF.type, next(iter(types))))
+            raise Unsupported(
+                "a class expression of this type", (node, RDF.type, next(iter(types)))
+            )
         if preds == {OWL.intersectionOf}:
             members = self._list(g, g.value(node, OWL.intersectionOf))  # type: ignore[arg-type]
             return ("and", [self._expr(g, m) for m in members])
         prop = g.value(node, OWL.onProperty)
         if prop is not None:
             if not isinstance(prop, URIRef):
-                raise Unsupported("a restriction on an unnamed property", (node, OWL.onProperty, prop))
+                raise Unsupported(
+                    "a restriction on an unnamed property", (node, OWL.onProperty, prop)
+                )
             self._need_object_property(prop, (node, OWL.onProperty, prop))
         if preds == {OWL.onProperty, OWL.someValuesFrom}:
             return ("some", prop, self._expr(g, g.value(node, OWL.someValuesFrom)))  # type: ignore[arg-type]
         if preds == {OWL.onProperty, OWL.hasValue}:
             value = g.value(node, OWL.hasValue)
             if not isinstance(value, URIRef):
-                raise Unsupported("an owl:hasValue that is not a named individual", (node, OWL.hasValue, value))  # type: ignore[arg-type]
+                raise Unsupported(
+                    "an owl:hasValue that is not a named individual",
+                    (node, OWL.hasValue, value if value is not None else RDF.nil),
+                )
             return ("value", prop, value)
-        raise Unsupported("this class expression", (node, sorted(preds)[0], OWL.Thing))
+        raise Unsupported("this class expression", (node, min(preds, key=str), OWL.Thing))
 
     # --- derived tables ----------------------------------------------------------------------
 
@@ -312,7 +336,7 @@ class _TBox:
             # new rdfs:subPropertyOf triples; the rules do not reproduce that.
             entailed = {q for q, forward in seen if forward} - {prop}
             if entailed - supers.get(prop, set()):
-                extra = sorted(entailed - supers.get(prop, set()))[0]
+                extra = min(entailed - supers.get(prop, set()), key=str)
                 raise Unsupported(
                     "a property hierarchy entailed through inverses or symmetry",
                     (prop, RDFS.subPropertyOf, extra),
@@ -338,7 +362,9 @@ class _TBox:
                     seen.add(d)
                     todo.extend(one_step.get(d, ()))
             if c in seen:
-                raise Unsupported("a cycle of rdfs:subClassOf (an equivalence)", (c, RDFS.subClassOf, c))
+                raise Unsupported(
+                    "a cycle of rdfs:subClassOf (an equivalence)", (c, RDFS.subClassOf, c)
+                )
             closure[c] = seen
         return closure
 
@@ -348,13 +374,20 @@ class _TBox:
             # Members other than by the definition would need the definition's existentials.
             for c, sups in supers.items():
                 if defined in sups:
-                    raise Unsupported("a subclass of a defined class", (c, RDFS.subClassOf, defined))
+                    raise Unsupported(
+                        "a subclass of a defined class", (c, RDFS.subClassOf, defined)
+                    )
             for prop, ranges in list(self.range.items()) + list(self.domain.items()):
                 if defined in ranges:
-                    raise Unsupported("a defined class as a range or domain", (prop, RDFS.range, defined))
+                    raise Unsupported(
+                        "a defined class as a range or domain", (prop, RDFS.range, defined)
+                    )
             for group in self.disjoint_groups:
                 if defined in group:
-                    raise Unsupported("a defined class in a disjointness axiom", (defined, OWL.disjointWith, group[0]))
+                    raise Unsupported(
+                        "a defined class in a disjointness axiom",
+                        (defined, OWL.disjointWith, group[0]),
+                    )
 
     def value_properties(self) -> set[Node]:
         found: set[Node] = set()
@@ -373,14 +406,15 @@ class _TBox:
         return found
 
 
-class _Witness:
+class _Witness(BNode):
     """A fresh node that stands for "some member of a class" (never output)."""
 
-    def __init__(self, cls: Node, n: int) -> None:
-        self.cls, self.n = cls, n
+    cls: Node
 
-    def __repr__(self) -> str:
-        return f"_Witness({self.cls}, {self.n})"
+    def __new__(cls, of: Node) -> _Witness:
+        node = super().__new__(cls)
+        node.cls = of
+        return node
 
 
 def infer(graph: Graph) -> RulesResult:
@@ -409,10 +443,11 @@ def infer(graph: Graph) -> RulesResult:
             abox_links[p].append((s, o))
 
     # The witnesses: one member of each class, with what its definition says it has.
-    witnesses: list[_Witness] = []
+    witnesses: list[Node] = []
     classes = sorted(tbox.classes - {OWL.Thing}, key=str)
-    for n, cls in enumerate(classes):
-        w = _Witness(cls, n)
+    witness_of: dict[Node, Node] = {}
+    for cls in classes:
+        w = witness_of[cls] = _Witness(cls)
         witnesses.append(w)
         asserted_types[w].add(cls)
         if cls in tbox.definitions:
@@ -423,7 +458,10 @@ def infer(graph: Graph) -> RulesResult:
         # A witness's link to a named individual must add nothing to that individual.
         steps = tbox.property_reach([prop])[prop]
         if any(not forward or tbox.range.get(q) or tbox.domain.get(q) for q, forward in steps):
-            raise Unsupported("an owl:hasValue on a property with an inverse, a range or a domain", (prop, RDF.type, OWL.ObjectProperty))
+            raise Unsupported(
+                "an owl:hasValue on a property with an inverse, a range or a domain",
+                (prop, RDF.type, OWL.ObjectProperty),
+            )
     links: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
     for p, pairs in abox_links.items():
         for q, forward in reach[p]:
@@ -448,12 +486,12 @@ def infer(graph: Graph) -> RulesResult:
 
     for node, cs in asserted_types.items():
         add_types(node, cs)
-    for p, pairs in links.items():
+    for p, linked in links.items():
         for c in tbox.range.get(p, ()):
-            for _, o in pairs:
+            for _, o in linked:
                 add_types(o, (c,))
         for c in tbox.domain.get(p, ()):
-            for s, _ in pairs:
+            for s, _ in linked:
                 add_types(s, (c,))
     by_object: dict[Node, dict[Node, set[Node]]] = {}
     changed = bool(tbox.definitions)
@@ -470,7 +508,14 @@ def infer(graph: Graph) -> RulesResult:
     clashes, unsatisfiable = _clashes(types, tbox.disjoint_groups)
     if clashes or unsatisfiable:
         return RulesResult(Graph(), clashes, unsatisfiable)
-    return RulesResult(_report(graph, asserted, asserted_types, types, links, supers), [], [])
+    # The class hierarchy HermiT computes: what a class's witness belongs to (in a Horn fragment
+    # like this one, a class's witness is in every class that subsumes it).
+    hierarchy = {c: types[w] - {c} for c, w in witness_of.items()}
+    for c, above in hierarchy.items():
+        for d in above:
+            if c in hierarchy.get(d, ()):
+                raise Unsupported("two classes entailed equivalent", (c, OWL.equivalentClass, d))
+    return RulesResult(_report(graph, asserted, types, links, hierarchy), [], [])
 
 
 def _expand(
@@ -478,7 +523,7 @@ def _expand(
     node: Node,
     types: dict[Node, set[Node]],
     links: dict[Node, list[tuple[Node, Node]]],
-    witnesses: list[_Witness],
+    witnesses: list[Node],
 ) -> None:
     # cls-int2 and the existentials of a definition, on a witness.
     kind = expr[0]
@@ -488,7 +533,7 @@ def _expand(
         for member in expr[1]:
             _expand(member, node, types, links, witnesses)
     elif kind == "some":
-        filler = _Witness(OWL.Thing, len(witnesses))
+        filler = _Witness(OWL.Thing)
         witnesses.append(filler)
         links[expr[1]].append((node, filler))  # type: ignore[arg-type]
         _expand(expr[2], filler, types, links, witnesses)  # type: ignore[arg-type]
@@ -527,7 +572,9 @@ def _members(
     return set(by_object[prop].get(expr[2], set()))
 
 
-def _clashes(types: dict[Node, set[Node]], groups: list[list[URIRef]]) -> tuple[list[str], list[str]]:
+def _clashes(
+    types: dict[Node, set[Node]], groups: list[list[URIRef]]
+) -> tuple[list[str], list[str]]:
     # cax-adc / cax-dw on every individual; on a witness, the clash makes its class unsatisfiable.
     clashes: list[str] = []
     unsatisfiable: set[str] = set()
@@ -546,10 +593,9 @@ def _clashes(types: dict[Node, set[Node]], groups: list[list[URIRef]]) -> tuple[
 def _report(
     graph: Graph,
     asserted: set[tuple[Node, Node, Node]],
-    asserted_types: dict[Node, set[Node]],
     types: dict[Node, set[Node]],
     links: dict[Node, set[tuple[Node, Node]]],
-    supers: dict[Node, set[Node]],
+    hierarchy: dict[Node, set[Node]],
 ) -> Graph:
     """What ``reason()`` keeps of HermiT's answer, from the rules' closure."""
     inferred = Graph()
@@ -559,7 +605,7 @@ def _report(
         if not isinstance(node, URIRef) or str(node).startswith(_OWL):
             continue
         for c in cs:
-            if any(c in supers.get(d, ()) for d in cs if d != c):
+            if any(c in hierarchy.get(d, ()) for d in cs if d != c):
                 continue
             if c in (OWL.Thing, OWL.NamedIndividual) or (node, RDF.type, c) in asserted:
                 continue
@@ -577,7 +623,6 @@ def _report(
         for sup in told.get(t, set()):
             if (s, RDF.type, sup) not in asserted:
                 inferred.add((s, RDF.type, sup))
-    del asserted_types
     # Every entailed link between named resources.
     for p, pairs in links.items():
         for s, o in pairs:
