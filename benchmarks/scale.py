@@ -54,7 +54,7 @@ DOCUMENTS = (
 )
 STAGES = (
     "parse sources",
-    "reason (HermiT)",
+    "reason",
     "validate integrity",
     "validation report",
     "load store",
@@ -389,7 +389,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             continue
         s = r["stages_s"]
         lines.append(
-            f"{r['factor']:>6} {r['triples']:>9} {r['build_s']:>8.1f} {s['reason (HermiT)']:>7.1f} "
+            f"{r['factor']:>6} {r['triples']:>9} {r['build_s']:>8.1f} {s['reason']:>7.1f} "
             f"{r['validation_s']:>7.2f} {s['load store']:>6.1f} {s['write dumps']:>6.1f} "
             f"{r['store_bytes'] / 1e6:>8.1f} {r['tree_peak_rss_bytes'] / 1e6:>7.0f} "
             f"{r['catalogue_p50_ms']:>8.1f} {r['catalogue_p99_ms']:>8.1f} {r['id_p50_ms']:>7.1f} "

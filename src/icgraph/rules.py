@@ -64,6 +64,8 @@ _DECLARATIONS = {
 }
 #: Predicates with no meaning for reasoning (annotations, ontology header).
 _ANNOTATIONS = {RDFS.isDefinedBy, RDFS.seeAlso, OWL.versionIRI}
+#: Predicates of the OWL, RDFS or RDF namespaces that may have a literal value.
+_LITERAL_ANNOTATIONS = {RDFS.label, RDFS.comment, OWL.versionInfo}
 #: Predicates the parser below reads; any other one in the OWL, RDFS or RDF namespaces is refused.
 _STRUCTURE = {
     RDF.type,
@@ -89,7 +91,7 @@ class Unsupported(IcgraphError):
 
     def __init__(self, construct: str, triple: tuple[Node, Node, Node] | None = None) -> None:
         self.construct = construct
-        where = f" ({' '.join(t.n3() for t in triple)})" if triple else ""
+        where = f" ({' '.join(_name(t) for t in triple)})" if triple else ""
         super().__init__(f"the OWL RL rules do not cover {construct}{where}")
 
 
@@ -124,6 +126,14 @@ def named_superclasses(
     return closure
 
 
+def _name(term: Node) -> str:
+    """``owl:X``, ``rdfs:X``, ``rdf:X`` for the vocabulary, N-Triples for the rest."""
+    for prefix, ns in (("owl", _OWL), ("rdfs", _RDFS), ("rdf", _RDF)):
+        if isinstance(term, URIRef) and str(term).startswith(ns):
+            return f"{prefix}:{str(term)[len(ns):]}"
+    return term.n3()
+
+
 def _is_vocabulary(term: Node) -> bool:
     return isinstance(term, URIRef) and str(term).startswith((_OWL, _RDFS, _RDF))
 
@@ -156,9 +166,9 @@ class _TBox:
             if p in _ANNOTATIONS:
                 continue
             if _is_vocabulary(p) and p not in _STRUCTURE:
-                raise Unsupported(f"the axiom {p.n3()}", (s, p, o))
+                raise Unsupported(f"the axiom {_name(p)}", (s, p, o))
             if p == RDF.type and _is_vocabulary(o) and o not in _DECLARATIONS:
-                raise Unsupported(f"the type {o.n3()}", (s, p, o))
+                raise Unsupported(f"the type {_name(o)}", (s, p, o))
         for s, o in g.subject_objects(RDFS.subClassOf):
             self._need_named(s, o, RDFS.subClassOf, "a class expression in rdfs:subClassOf")
             if o != OWL.Thing:
@@ -423,7 +433,14 @@ def infer(graph: Graph) -> RulesResult:
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
     """
-    skeleton = [(s, p, o) for s, p, o in graph if not isinstance(o, Literal) and p != OWL.sameAs]
+    skeleton = []
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            # A cardinality or a literal owl:hasValue would vanish from the skeleton.
+            if _is_vocabulary(p) and p not in _LITERAL_ANNOTATIONS:
+                raise Unsupported(f"the axiom {_name(p)}", (s, p, o))
+        elif p != OWL.sameAs:
+            skeleton.append((s, p, o))
     skeleton_graph = Graph()
     for triple in skeleton:
         skeleton_graph.add(triple)
@@ -453,7 +470,8 @@ def infer(graph: Graph) -> RulesResult:
         if cls in tbox.definitions:
             _expand(tbox.definitions[cls], w, asserted_types, abox_links, witnesses)
 
-    reach = tbox.property_reach(abox_links)
+    # Checked for every property, with links or not: HermiT classifies them all.
+    reach = tbox.property_reach(set(abox_links) | tbox.object_properties)
     for prop in tbox.value_properties():
         # A witness's link to a named individual must add nothing to that individual.
         steps = tbox.property_reach([prop])[prop]
