@@ -130,7 +130,7 @@ def _name(term: Node) -> str:
     """``owl:X``, ``rdfs:X``, ``rdf:X`` for the vocabulary, N-Triples for the rest."""
     for prefix, ns in (("owl", _OWL), ("rdfs", _RDFS), ("rdf", _RDF)):
         if isinstance(term, URIRef) and str(term).startswith(ns):
-            return f"{prefix}:{str(term)[len(ns):]}"
+            return f"{prefix}:{str(term)[len(ns) :]}"
     return term.n3()
 
 
@@ -141,8 +141,8 @@ def _is_vocabulary(term: Node) -> bool:
 class _TBox:
     """The axioms, parsed and checked against what the rules cover."""
 
-    def __init__(self, skeleton: Graph) -> None:
-        g = skeleton
+    def __init__(self, schema: Graph, skeleton: Iterable[tuple[Node, Node, Node]]) -> None:
+        g = schema
         self.object_properties = set(g.subjects(RDF.type, OWL.ObjectProperty))
         self.datatype_properties = set(g.subjects(RDF.type, OWL.DatatypeProperty))
         self.symmetric = set(g.subjects(RDF.type, OWL.SymmetricProperty))
@@ -157,12 +157,12 @@ class _TBox:
             c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
         }
         self._used: set[BNode] = set()  # blank nodes that are part of an axiom read here
-        self._read(g)
+        self._read(g, skeleton)
 
     # --- parsing -----------------------------------------------------------------------------
 
-    def _read(self, g: Graph) -> None:
-        for s, p, o in g:
+    def _read(self, g: Graph, skeleton: Iterable[tuple[Node, Node, Node]]) -> None:
+        for s, p, o in skeleton:
             if p in _ANNOTATIONS:
                 continue
             if _is_vocabulary(p) and p not in _STRUCTURE:
@@ -232,8 +232,6 @@ class _TBox:
                 raise Unsupported("an unnamed class or axiom", (s, RDF.type, o))
             if isinstance(o, BNode):
                 raise Unsupported("a class expression as a type", (s, RDF.type, o))
-            if not _is_vocabulary(o) and isinstance(o, URIRef):
-                self.classes.add(o)
         for s, p, o in g:
             anonymous_individual = p == RDF.type and not _is_vocabulary(o)
             if (
@@ -427,8 +425,40 @@ class _Witness(BNode):
         return node
 
 
+@dataclass
+class Closure:
+    """The rules' fixed point: every entailed type and link, the witnesses' included."""
+
+    tbox: _TBox
+    schema: Graph
+    asserted: set[tuple[Node, Node, Node]]
+    types: dict[Node, set[Node]]
+    links: dict[Node, set[tuple[Node, Node]]]
+    witness_of: dict[Node, Node]
+
+
 def infer(graph: Graph) -> RulesResult:
     """Apply the rules to ``graph`` (ontology and data) and put together HermiT's answer.
+
+    Raises:
+        Unsupported: the graph uses a construct outside the rules' exact coverage.
+    """
+    found = closure(graph)
+    clashes, unsatisfiable = _clashes(found.types, found.tbox.disjoint_groups)
+    if clashes or unsatisfiable:
+        return RulesResult(Graph(), clashes, unsatisfiable)
+    # The class hierarchy HermiT computes: what a class's witness belongs to (in a Horn fragment
+    # like this one, a class's witness is in every class that subsumes it).
+    hierarchy = {c: found.types[w] - {c} for c, w in found.witness_of.items()}
+    for c, above in hierarchy.items():
+        for d in above:
+            if c in hierarchy.get(d, ()):
+                raise Unsupported("two classes entailed equivalent", (c, OWL.equivalentClass, d))
+    return RulesResult(_report(found.schema, found.asserted, found.types, found.links, hierarchy))
+
+
+def closure(graph: Graph) -> Closure:
+    """Run the rules on ``graph`` to their fixed point (no check, no report).
 
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
@@ -441,10 +471,16 @@ def infer(graph: Graph) -> RulesResult:
                 raise Unsupported(f"the axiom {_name(p)}", (s, p, o))
         elif p != OWL.sameAs:
             skeleton.append((s, p, o))
-    skeleton_graph = Graph()
-    for triple in skeleton:
-        skeleton_graph.add(triple)
-    tbox = _TBox(skeleton_graph)
+    # The axioms, in a graph of their own (the ABox would only slow the parser's look-ups).
+    schema = Graph()
+    for s, p, o in skeleton:
+        if (
+            isinstance(s, BNode)
+            or (p != RDF.type and _is_vocabulary(p))
+            or (p == RDF.type and (_is_vocabulary(o) or isinstance(o, BNode)))
+        ):
+            schema.add((s, p, o))
+    tbox = _TBox(schema, skeleton)
     asserted = set(skeleton)
 
     # Links: every rule on them reads one triple, so one pass with each property's reach.
@@ -459,6 +495,8 @@ def infer(graph: Graph) -> RulesResult:
                 raise Unsupported("a data property with a resource as its value", (s, p, o))
             abox_links[p].append((s, o))
 
+    for cs in asserted_types.values():
+        tbox.classes |= {c for c in cs if isinstance(c, URIRef)}
     # The witnesses: one member of each class, with what its definition says it has.
     witnesses: list[Node] = []
     classes = sorted(tbox.classes - {OWL.Thing}, key=str)
@@ -522,18 +560,7 @@ def infer(graph: Graph) -> RulesResult:
         for defined, expr in tbox.definitions.items():
             for node in _members(expr, instances, links, by_object) - instances[defined]:
                 changed |= add_types(node, (defined,))
-
-    clashes, unsatisfiable = _clashes(types, tbox.disjoint_groups)
-    if clashes or unsatisfiable:
-        return RulesResult(Graph(), clashes, unsatisfiable)
-    # The class hierarchy HermiT computes: what a class's witness belongs to (in a Horn fragment
-    # like this one, a class's witness is in every class that subsumes it).
-    hierarchy = {c: types[w] - {c} for c, w in witness_of.items()}
-    for c, above in hierarchy.items():
-        for d in above:
-            if c in hierarchy.get(d, ()):
-                raise Unsupported("two classes entailed equivalent", (c, OWL.equivalentClass, d))
-    return RulesResult(_report(graph, asserted, types, links, hierarchy), [], [])
+    return Closure(tbox, schema, asserted, types, links, witness_of)
 
 
 def _expand(
@@ -609,7 +636,7 @@ def _clashes(
 
 
 def _report(
-    graph: Graph,
+    schema: Graph,
     asserted: set[tuple[Node, Node, Node]],
     types: dict[Node, set[Node]],
     links: dict[Node, set[tuple[Node, Node]]],
@@ -631,11 +658,12 @@ def _report(
             found.append((node, c))
     # reason() adds the stated superclasses of every asserted and found type, but for terms of
     # the ontology.
-    told = named_superclasses(graph)
-    ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(
-        graph.subjects(RDF.type, OWL.ObjectProperty)
+    told = named_superclasses(schema)
+    ontology_terms = set(schema.subjects(RDF.type, OWL.Class)) | set(
+        schema.subjects(RDF.type, OWL.ObjectProperty)
     )
-    for s, t in list(graph.subject_objects(RDF.type)) + found:
+    typed = [(s, o) for s, p, o in asserted if p == RDF.type]
+    for s, t in typed + found:
         if s in ontology_terms or not isinstance(t, URIRef):
             continue
         for sup in told.get(t, set()):
