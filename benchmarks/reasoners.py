@@ -78,7 +78,7 @@ def sparql_closure(graph: Graph, ontology: Graph) -> tuple[ox.Store, int]:
     for t in ontology:
         if not isinstance(t[2], Literal):
             schema.add(t)
-    tbox = rules._TBox(schema, list(schema))  # noqa: SLF001 (only for the definitions' shape)
+    tbox = rules._TBox(schema, list(schema))  # every triple as its own example  # noqa: SLF001 (only for the definitions' shape)
     queries = [PREFIXES + q for q in SPARQL_RULES]
     for defined, expr in tbox.definitions.items():
         body = _pattern(expr, "?x", [0])

@@ -37,6 +37,7 @@ store on each round.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -141,7 +142,8 @@ def _is_vocabulary(term: Node) -> bool:
 class _TBox:
     """The axioms, parsed and checked against what the rules cover."""
 
-    def __init__(self, schema: Graph, skeleton: Iterable[tuple[Node, Node, Node]]) -> None:
+    def __init__(self, schema: Graph, examples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """``examples``: one skeleton triple per predicate and per object of ``rdf:type``."""
         g = schema
         self.object_properties = set(g.subjects(RDF.type, OWL.ObjectProperty))
         self.datatype_properties = set(g.subjects(RDF.type, OWL.DatatypeProperty))
@@ -157,12 +159,12 @@ class _TBox:
             c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
         }
         self._used: set[BNode] = set()  # blank nodes that are part of an axiom read here
-        self._read(g, skeleton)
+        self._read(g, examples)
 
     # --- parsing -----------------------------------------------------------------------------
 
-    def _read(self, g: Graph, skeleton: Iterable[tuple[Node, Node, Node]]) -> None:
-        for s, p, o in skeleton:
+    def _read(self, g: Graph, examples: Iterable[tuple[Node, Node, Node]]) -> None:
+        for s, p, o in examples:
             if p in _ANNOTATIONS:
                 continue
             if _is_vocabulary(p) and p not in _STRUCTURE:
@@ -443,6 +445,19 @@ def infer(graph: Graph) -> RulesResult:
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
     """
+    # The rules allocate millions of small objects and free none of them before the end: the
+    # cyclic collector would only walk the (large) heap again and again, which made the time
+    # grow faster than the graph.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _infer(graph)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _infer(graph: Graph) -> RulesResult:
     found = closure(graph)
     clashes, unsatisfiable = _clashes(found.types, found.tbox.disjoint_groups)
     if clashes or unsatisfiable:
@@ -463,37 +478,56 @@ def closure(graph: Graph) -> Closure:
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
     """
+    # One object per term: later look-ups then hit on identity, without rdflib's __eq__.
+    canon: dict[Node, Node] = {}
+    vocabulary: dict[Node, bool] = {}
+
+    def term(t: Node) -> Node:
+        return canon.setdefault(t, t)
+
+    def is_vocabulary(t: Node) -> bool:
+        known = vocabulary.get(t)
+        if known is None:
+            known = vocabulary[t] = _is_vocabulary(t)
+        return known
+
+    rdf_type, same_as = term(RDF.type), term(OWL.sameAs)
     skeleton = []
+    examples: dict[Node, tuple[Node, Node, Node]] = {}  # a triple per predicate and type
     for s, p, o in graph:
+        p = term(p)
         if isinstance(o, Literal):
             # A cardinality or a literal owl:hasValue would vanish from the skeleton.
-            if _is_vocabulary(p) and p not in _LITERAL_ANNOTATIONS:
+            if is_vocabulary(p) and p not in _LITERAL_ANNOTATIONS:
                 raise Unsupported(f"the axiom {_name(p)}", (s, p, o))
-        elif p != OWL.sameAs:
-            skeleton.append((s, p, o))
+        elif p is not same_as:
+            triple = (term(s), p, term(o))
+            skeleton.append(triple)
+            examples.setdefault(triple[2] if p is rdf_type else p, triple)
     # The axioms, in a graph of their own (the ABox would only slow the parser's look-ups).
     schema = Graph()
     for s, p, o in skeleton:
         if (
             isinstance(s, BNode)
-            or (p != RDF.type and _is_vocabulary(p))
-            or (p == RDF.type and (_is_vocabulary(o) or isinstance(o, BNode)))
+            or (p is not rdf_type and is_vocabulary(p))
+            or (p is rdf_type and (is_vocabulary(o) or isinstance(o, BNode)))
         ):
             schema.add((s, p, o))
-    tbox = _TBox(schema, skeleton)
+    tbox = _TBox(schema, examples.values())
     asserted = set(skeleton)
 
     # Links: every rule on them reads one triple, so one pass with each property's reach.
     abox_links: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     asserted_types: dict[Node, set[Node]] = defaultdict(set)
     for s, p, o in skeleton:
-        if p == RDF.type:
-            if not _is_vocabulary(o):
+        if p is rdf_type:
+            if not is_vocabulary(o):
                 asserted_types[s].add(o)
-        elif not _is_vocabulary(p) and p not in _ANNOTATIONS:
-            if p in tbox.datatype_properties:
-                raise Unsupported("a data property with a resource as its value", (s, p, o))
+        elif not is_vocabulary(p) and p not in _ANNOTATIONS:
             abox_links[p].append((s, o))
+    for p in set(abox_links) & tbox.datatype_properties:
+        s, o = abox_links[p][0]
+        raise Unsupported("a data property with a resource as its value", (s, p, o))
 
     for cs in asserted_types.values():
         tbox.classes |= {c for c in cs if isinstance(c, URIRef)}
