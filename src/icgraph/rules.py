@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -445,20 +446,26 @@ def infer(graph: Graph) -> RulesResult:
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
     """
+    with _no_cyclic_gc():
+        return _infer(graph)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
     # The rules allocate millions of small objects and free none of them before the end: the
     # cyclic collector would only walk the (large) heap again and again, which made the time
     # grow faster than the graph.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _infer(graph)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
 def _infer(graph: Graph) -> RulesResult:
-    found = closure(graph)
+    found = _closure(graph)
     clashes, unsatisfiable = _clashes(found.types, found.tbox.disjoint_groups)
     if clashes or unsatisfiable:
         return RulesResult(Graph(), clashes, unsatisfiable)
@@ -478,6 +485,11 @@ def closure(graph: Graph) -> Closure:
     Raises:
         Unsupported: the graph uses a construct outside the rules' exact coverage.
     """
+    with _no_cyclic_gc():
+        return _closure(graph)
+
+
+def _closure(graph: Graph) -> Closure:
     # One object per term: later look-ups then hit on identity, without rdflib's __eq__.
     canon: dict[Node, Node] = {}
     vocabulary: dict[Node, bool] = {}
