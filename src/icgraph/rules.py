@@ -154,9 +154,9 @@ class _TBox:
         self.inverse: dict[Node, set[Node]] = defaultdict(set)
         self.range: dict[Node, set[Node]] = defaultdict(set)
         self.domain: dict[Node, set[Node]] = defaultdict(set)
-        self.definitions: dict[URIRef, Expr] = {}
-        self.disjoint_groups: list[list[URIRef]] = []
-        self.classes: set[URIRef] = {
+        self.definitions: dict[Node, Expr] = {}
+        self.disjoint_groups: list[list[Node]] = []
+        self.classes: set[Node] = {
             c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
         }
         self._used: set[BNode] = set()  # blank nodes that are part of an axiom read here
@@ -176,7 +176,7 @@ class _TBox:
             self._need_named(s, o, RDFS.subClassOf, "a class expression in rdfs:subClassOf")
             if o != OWL.Thing:
                 self.sub_class[s].add(o)
-                self.classes |= {s, o}  # type: ignore[arg-type]
+                self.classes |= {s, o}
         for s, o in g.subject_objects(RDFS.subPropertyOf):
             self._need_named(s, o, RDFS.subPropertyOf, "an unnamed property")
             if s in self.datatype_properties and o not in self.object_properties:
@@ -201,7 +201,7 @@ class _TBox:
                 self._need_object_property(s, (s, relation, o))
                 if o != OWL.Thing:
                     target[s].add(o)
-                    self.classes.add(o)  # type: ignore[arg-type]
+                    self.classes.add(o)
         for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
             members = g.value(node, OWL.members)
             if not isinstance(node, BNode) or members is None:
@@ -215,11 +215,11 @@ class _TBox:
                     node, m, OWL.members, "a class expression in owl:AllDisjointClasses"
                 )
             self._used.add(node)
-            self.disjoint_groups.append(group)  # type: ignore[arg-type]
-            self.classes |= set(group)  # type: ignore[arg-type]
+            self.disjoint_groups.append(group)
+            self.classes |= set(group)
         for s, o in g.subject_objects(OWL.disjointWith):
             self._need_named(s, o, OWL.disjointWith, "a class expression in owl:disjointWith")
-            self.disjoint_groups.append([s, o])  # type: ignore[list-item]
+            self.disjoint_groups.append([s, o])
         for s, o in g.subject_objects(OWL.equivalentClass):
             if not isinstance(s, URIRef) or not isinstance(o, BNode):
                 raise Unsupported(
@@ -663,9 +663,7 @@ def _members(
     return set(by_object[prop].get(expr[2], set()))
 
 
-def _clashes(
-    types: dict[Node, set[Node]], groups: list[list[URIRef]]
-) -> tuple[list[str], list[str]]:
+def _clashes(types: dict[Node, set[Node]], groups: list[list[Node]]) -> tuple[list[str], list[str]]:
     # cax-adc / cax-dw on every individual; on a witness, the clash makes its class unsatisfiable.
     clashes: list[str] = []
     unsatisfiable: set[str] = set()
