@@ -133,6 +133,7 @@ UNSUPPORTED = {
     "owl:equivalentClass other than": ":Body a owl:Class ; owl:equivalentClass :Organisation .",
     "a subclass of a defined class": ":Council a owl:Class ; rdfs:subClassOf :Institution .",
     "not declared an owl:ObjectProperty": ":undeclared rdfs:range :Concept .",
+    "an asserted member of a defined class": ":council a :Institution .",
     "entailed through inverses": ":collaboratesWith rdfs:subPropertyOf :partOf .",
 }
 
