@@ -10,7 +10,7 @@ events, places and amounts; what the states share stays single), and a child pro
 1. builds it with the real pipeline (``icgraph.build``), timing each stage as the build names
    it; validation is the time of its SHACL stages;
 2. measures the published store's size on disk and its own peak RSS (and the peak RSS of
-   HermiT's JVM, its child);
+   its children, HermiT's JVM when it runs);
 3. starts ``icgraph serve`` on the store with the result cache off
    (``ICGRAPH_RESULT_CACHE_BYTES=0``, so every request runs its query), and times with one
    keep-alive client every catalogue query (``GET /queries/<name>``, SPARQL JSON), unbound

@@ -69,7 +69,7 @@ def test_build_reports_each_step_and_publishes(built_project: Path) -> None:
     assert result.exit_code == 0, result.output
     for step in (
         "parse sources",
-        "reason (HermiT)",
+        "reason",
         "validate integrity",
         "validation report",
         "load store",

@@ -101,7 +101,10 @@ def test_killing_a_build_during_reasoning_kills_hermit(tmp_path: Path) -> None:
     """HermiT's java dies with the build (PR_SET_PDEATHSIG), not orphaned."""
     env = {**os.environ, "ICGRAPH_STORE_PATH": str(tmp_path / "store")}
     build = subprocess.Popen(
-        [sys.executable, "-m", "icgraph", "build"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "icgraph", "build", "--reasoner", "hermit"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     java = None
     deadline = time.monotonic() + 120

@@ -1,7 +1,8 @@
 """``icgraph build``: parse, reason, validate, and publish the store.
 
-Steps, each timed: read the Turtle sources; check consistency with HermiT and keep the
-inferences in their own named graph; validate with the integrity shapes and refuse a graph
+Steps, each timed: read the Turtle sources; check consistency with the OWL RL rules (HermiT
+where they do not cover the graph, :mod:`icgraph.reason`) and keep the inferences in their own
+named graph; validate with the integrity shapes and refuse a graph
 that breaks one; run every shape for the published validation report (its own named graph);
 bulk-load a fresh on-disk store and write its download dumps, with their checksums, into a new
 store version, published in one rename (:mod:`icgraph.versions`).
@@ -29,7 +30,7 @@ from .namespaces import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
-from .reason import reason
+from .reason import Engine, reason
 from .validate import ValidationResult, validate
 
 Progress = Callable[[str, float], None]
@@ -67,6 +68,7 @@ def check(
     progress: Progress | None = None,
     *,
     gate_only: bool = False,
+    reasoner: Engine = "auto",
 ) -> tuple[Graph, ValidationResult]:
     """Reason and validate; return the inferred graph and the validation result.
 
@@ -74,8 +76,8 @@ def check(
     whether a graph may be published.
     """
     union = sources.union()
-    with _step("reason (HermiT)", timings, progress):
-        inferred = reason(union).inferred
+    with _step("reason", timings, progress):
+        inferred = reason(union, reasoner).inferred
     union += inferred
     shapes = sources.gate_shapes if gate_only else sources.shapes
     with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
@@ -91,18 +93,20 @@ def _add_graph(store: ox.Store, graph: Graph, name: str) -> None:
     )
 
 
-def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
+def build(
+    settings: Settings, progress: Progress | None = None, reasoner: Engine = "auto"
+) -> BuildResult:
     """Build and publish the store at ``settings.store``.
 
     Raises:
         InputError: a source file does not parse (nothing is published).
-        InconsistentGraph: HermiT finds a contradiction (nothing is published).
+        InconsistentGraph: the reasoner finds a contradiction (nothing is published).
         BuildRefused: an integrity shape is violated (nothing is published).
     """
     timings: dict[str, float] = {}
     with _step("parse sources", timings, progress):
         sources = read_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    inferred, gate = check(sources, timings, progress, gate_only=True)
+    inferred, gate = check(sources, timings, progress, gate_only=True, reasoner=reasoner)
     if not gate.conforms:
         raise BuildRefused(
             f"the graph violates {gate.violations} integrity constraint(s); nothing was published",

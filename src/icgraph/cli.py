@@ -21,6 +21,7 @@ from .errors import BuildRefused, IcgraphError, InputError
 
 if TYPE_CHECKING:
     from .catalogue import CatalogueQuery
+    from .reason import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)
@@ -74,13 +75,20 @@ def main() -> None:
 
 
 @main.command()
+@click.option(
+    "--reasoner",
+    type=click.Choice(["auto", "rules", "hermit"]),
+    default="auto",
+    show_default=True,
+    help="OWL reasoner: the RL rules (HermiT where they do not cover the graph), or one of them.",
+)
 @handles_errors
-def build() -> None:
+def build(reasoner: Engine) -> None:
     """Parse, reason, validate and publish the on-disk store."""
     from .build import build as run_build
 
     settings = get_settings()
-    result = run_build(settings, progress=_progress)
+    result = run_build(settings, progress=_progress, reasoner=reasoner)
     total = sum(result.timings.values())
     err.print(
         f"published {result.total_triples} triples in {len(result.graph_sizes)} graphs "

@@ -1,4 +1,11 @@
-"""OWL reasoning with HermiT (through owlready2): consistency, and the inferences worth keeping.
+"""OWL reasoning: consistency, and the inferences worth keeping.
+
+Two engines give the same answer. The OWL 2 RL rules of :mod:`icgraph.rules` (Python, no
+Java, milliseconds on the real graph and linear in its size) run by default; HermiT (through
+owlready2) runs where the rules raise :class:`~icgraph.rules.Unsupported`, that is where the
+ontology or data use a construct the rules do not cover exactly, or when asked for
+(``engine="hermit"``, ``icgraph build --reasoner hermit``). The tests hold the rules to
+HermiT's answer, triple for triple.
 
 HermiT sees the ontology and the data's skeleton: every triple whose object is an IRI (types,
 object properties, class axioms) but for owl:sameAs links to outside items. Literals are left out because the graph uses datatypes
@@ -13,18 +20,29 @@ link between resources, so that a query for ``org:subOrganizationOf`` also finds
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal as Choice
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from .errors import IcgraphError
+from .rules import Unsupported, infer, named_superclasses
+
+__all__ = ["ENGINES", "Engine", "InconsistentGraph", "ReasoningResult", "Unsupported", "reason"]
+
+log = logging.getLogger(__name__)
+
+#: Which reasoner runs: the rules where they cover the graph, else HermiT; or one of them.
+Engine = Choice["auto", "rules", "hermit"]
+ENGINES: tuple[Engine, ...] = ("auto", "rules", "hermit")
 
 
 class InconsistentGraph(IcgraphError):
-    """HermiT found the ontology plus data inconsistent; ``culprits`` names what clashes."""
+    """The ontology plus data are inconsistent; ``culprits`` names what clashes."""
 
     def __init__(self, culprits: list[str]) -> None:
         self.culprits = culprits
@@ -38,6 +56,8 @@ class ReasoningResult:
 
     inferred: Graph
     unsatisfiable: list[str] = field(default_factory=list)
+    #: The engine that gave the answer: ``"rules"`` or ``"hermit"``.
+    engine: str = "hermit"
 
 
 def _skeleton(graph: Graph) -> Graph:
@@ -50,27 +70,13 @@ def _skeleton(graph: Graph) -> Graph:
     return skeleton
 
 
-def _named_superclasses(
-    graph: Graph, relation: URIRef = RDFS.subClassOf
-) -> dict[URIRef, set[URIRef]]:
-    # With relation=RDFS.subPropertyOf, the same closure for properties.
-    closure: dict[URIRef, set[URIRef]] = {}
-    for cls in set(graph.subjects(relation, None)):
-        if isinstance(cls, URIRef):
-            supers = {c for c in graph.transitive_objects(cls, relation) if isinstance(c, URIRef)}
-            supers.discard(cls)
-            supers.discard(OWL.Thing)
-            closure[cls] = supers
-    return closure
-
-
 def disjointness_clashes(graph: Graph) -> list[str]:
     """Individuals whose asserted types (with superclasses) fall in two disjoint classes.
 
     HermiT says only *that* an ABox is inconsistent; this says which individual and which
     classes, which is nearly always the cause in curated data.
     """
-    supers = _named_superclasses(graph)
+    supers = named_superclasses(graph)
     groups: list[list[URIRef]] = []
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         members = graph.value(node, OWL.members)
@@ -116,12 +122,41 @@ def _die_with_the_build() -> None:
     reasoning._subprocess_kargs["preexec_fn"] = kill_with_parent  # noqa: SLF001
 
 
-def reason(graph: Graph) -> ReasoningResult:
-    """Check consistency with HermiT and return the inferences the data lacks.
+def reason(graph: Graph, engine: Engine = "auto") -> ReasoningResult:
+    """Check consistency and return the inferences the data lacks.
+
+    ``engine="auto"`` runs the rules, and HermiT where the rules do not cover the graph;
+    ``"rules"`` raises :class:`~icgraph.rules.Unsupported` there instead; ``"hermit"`` always
+    runs HermiT.
 
     Raises:
         InconsistentGraph: naming the individuals and classes that clash.
+        Unsupported: with ``engine="rules"``, the construct the rules do not cover.
+        ValueError: an unknown engine.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown reasoner {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine != "hermit":
+        try:
+            found = infer(graph)
+        except Unsupported as exc:
+            if engine == "rules":
+                raise
+            log.info("reasoning with HermiT: %s", exc)
+        else:
+            if found.clashes:
+                raise InconsistentGraph(found.clashes)
+            if found.unsatisfiable:
+                raise InconsistentGraph(
+                    [f"class {c} is unsatisfiable" for c in found.unsatisfiable]
+                )
+            log.info("reasoned with the OWL RL rules")
+            return ReasoningResult(inferred=found.inferred, engine="rules")
+    return _hermit(graph)
+
+
+def _hermit(graph: Graph) -> ReasoningResult:
+    """Check consistency with HermiT and return the inferences the data lacks."""
     import owlready2
 
     skeleton = _skeleton(graph)
@@ -136,7 +171,7 @@ def reason(graph: Graph) -> ReasoningResult:
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            culprits = disjointness_clashes(graph) or [str(exc).strip().splitlines()[-1]]
+            culprits = disjointness_clashes(graph) or str(exc).strip().splitlines()[-1:]
             raise InconsistentGraph(culprits) from None
         unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
         if unsatisfiable:
@@ -154,7 +189,7 @@ def reason(graph: Graph) -> ReasoningResult:
         world.close()
 
     # Superclasses of every type, asserted or inferred (HermiT reports only the most specific).
-    supers = _named_superclasses(graph)
+    supers = named_superclasses(graph)
     ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(
         graph.subjects(RDF.type, OWL.ObjectProperty)
     )
@@ -168,11 +203,11 @@ def reason(graph: Graph) -> ReasoningResult:
 
     # Superproperties of every link between resources (HermiT, through owlready2, does not
     # report them). Links to literals stay out, like the rest of this graph.
-    for prop, sups in _named_superclasses(graph, RDFS.subPropertyOf).items():
+    for prop, sups in named_superclasses(graph, RDFS.subPropertyOf).items():
         for s, o in list(graph.subject_objects(prop)) + list(inferred.subject_objects(prop)):
             if isinstance(s, BNode) or isinstance(o, (BNode, Literal)):
                 continue
             for sup in sups:
                 if (s, sup, o) not in graph:
                     inferred.add((s, sup, o))
-    return ReasoningResult(inferred=inferred)
+    return ReasoningResult(inferred=inferred, engine="hermit")
