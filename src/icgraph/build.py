@@ -136,8 +136,12 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
             _add_graph(store, graph, name)
 
     # The store and its dumps are written into one new version, published in one rename.
-    with _step("load store", timings, progress):
-        version = store_module.publish(settings.store, fill, keep=settings.keep_versions)
+    version = store_module.publish(
+        settings.store,
+        fill,
+        keep=settings.keep_versions,
+        step=lambda name: _step(name, timings, progress),
+    )
     return BuildResult(
         store=version.db,
         version=version.id,
