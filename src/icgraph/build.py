@@ -10,22 +10,22 @@ store version, published in one rename (:mod:`icgraph.versions`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from . import store as store_module
 from .config import Settings
 from .errors import BuildRefused
-from .load import Sources, read_sources, to_oxigraph
+from .load import Sources, read_sources, round_trips, to_quads
 from .namespaces import (
     INFERRED_GRAPH,
     METADATA_GRAPH,
-    ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
@@ -73,22 +73,35 @@ def check(
     With ``gate_only``, only the integrity and ontology shapes run: the ones that decide
     whether a graph may be published.
     """
-    union = sources.union()
-    with _step("reason (HermiT)", timings, progress):
-        inferred = reason(union).inferred
-    union += inferred
-    shapes = sources.gate_shapes if gate_only else sources.shapes
-    with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
-        result = validate(union, shapes, sources.ontology)
+    inferred, _, result = _check(sources, timings, progress, gate_only=gate_only)
     return inferred, result
 
 
-def _add_graph(store: ox.Store, graph: Graph, name: str) -> None:
+def _check(
+    sources: Sources,
+    timings: dict[str, float],
+    progress: Progress | None = None,
+    *,
+    gate_only: bool = False,
+) -> tuple[Graph, list[ox.Quad], ValidationResult]:
+    with _step("union graph", timings, progress):
+        union = sources.union()
+    with _step("reason (HermiT)", timings, progress):
+        inferred = reason(union).inferred
+    union += inferred
+    inferred_quads = to_quads(inferred)
+    # The validator loads the quads as parsed rather than converting the rdflib union back,
+    # which holds while every literal converts back to itself (load.to_quads says).
+    native = sources.union_quads() + inferred_quads if round_trips(inferred) else None
+    shapes = sources.gate_shapes if gate_only else sources.shapes
+    with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
+        result = validate(union, shapes, sources.ontology, native=native)
+    return inferred, inferred_quads, result
+
+
+def _in_graph(quads: Iterable[ox.Quad], name: str) -> Iterator[ox.Quad]:
     target = ox.NamedNode(name)
-    store.bulk_extend(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
-        for s, p, o in graph
-    )
+    return (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
 
 def _gate_text(sources: Sources, inferred: Graph) -> str:
@@ -113,27 +126,37 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     # a Warning or Info severity (tests/test_integrity_shapes.py holds the shapes to that). The
     # full report (framework completeness, recommendation gaps) is published with the graph,
     # so SPARQL can ask which states lack what.
-    inferred, result = check(sources, timings, progress)
+    inferred, inferred_quads, result = _check(sources, timings, progress)
     if not result.conforms:
         raise BuildRefused(
             f"the graph violates {result.violations} integrity constraint(s); nothing was published",
             report=_gate_text(sources, inferred),
         )
 
-    graphs: dict[str, Graph] = {
-        str(ONTOLOGY_GRAPH): sources.ontology,
-        **sources.data,
+    # Each graph's distinct triples in rdflib terms, for the description's counts; the store
+    # gets the parsed quads of the sources and the converted ones of the rest.
+    graphs: dict[str, Graph | Collection[tuple[Node, Node, Node]]] = {
+        iri: sources.triples(iri) for iri in sources.quads
+    }
+    rdflib_graphs = {
         str(INFERRED_GRAPH): inferred,
         str(VALIDATION_GRAPH): result.report,
         str(SHAPES_GRAPH): sources.shapes,
     }
+    graphs.update(rdflib_graphs)
     from .metadata import describe  # late: metadata reads the counts of the graphs above
 
-    graphs[str(METADATA_GRAPH)] = describe(graphs, settings)
+    rdflib_graphs[str(METADATA_GRAPH)] = graphs[str(METADATA_GRAPH)] = describe(graphs, settings)
+    converted = {str(INFERRED_GRAPH): inferred_quads}
+    converted.update(
+        (name, to_quads(graph)) for name, graph in rdflib_graphs.items() if name not in converted
+    )
 
     def fill(store: ox.Store) -> None:
-        for name, graph in graphs.items():
-            _add_graph(store, graph, name)
+        for name, quads in sources.quads.items():
+            store.bulk_extend(_in_graph(quads, name))
+        for name, quads in converted.items():
+            store.bulk_extend(_in_graph(quads, name))
 
     # The store and its dumps are written into one new version, published in one rename.
     version = store_module.publish(

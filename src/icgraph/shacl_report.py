@@ -9,7 +9,7 @@ report in pySHACL's layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -50,8 +50,11 @@ def _ontology_mixin(ontology: Graph | None) -> Graph:
 _XSD = str(XSD)
 
 
-def _load(graphs: Iterable[Graph]) -> tuple[ox.Store, dict[ox.Literal, Node]]:
-    """An in-memory store of the graphs, and each stored literal's rdflib form.
+def _load(
+    graphs: Iterable[Graph], native: Iterable[ox.Quad] = ()
+) -> tuple[ox.Store, dict[ox.Literal, Node]]:
+    """An in-memory store of the graphs and of ``native`` quads, and each stored literal's
+    rdflib form (of a native literal, the one :func:`~icgraph.load.to_rdflib` makes).
 
     Raises:
         Unsupported: for a literal the store would hold in another form.
@@ -80,6 +83,7 @@ def _load(graphs: Iterable[Graph]) -> tuple[ox.Store, dict[ox.Literal, Node]]:
         return converted
 
     store = ox.Store()
+    store.bulk_extend(native)
     store.bulk_extend(
         ox.Quad(term(s), term(p), term(o))  # type: ignore[arg-type]
         for graph in graphs
@@ -123,8 +127,20 @@ class Engine:
         self.checks = Compiler(shapes).checks()
         self._literals: dict[ox.Literal, Node] = {}
 
-    def results(self, data: Graph, ontology: Graph | None = None) -> list[Result]:
-        store, literals = _load([data, _ontology_mixin(ontology)])
+    def results(
+        self, data: Graph, ontology: Graph | None = None, native: Sequence[ox.Quad] | None = None
+    ) -> list[Result]:
+        """The results on ``data``; ``native``, when given, is ``data`` as pyoxigraph quads.
+
+        The native quads are loaded as they are (converting a large rdflib graph term by term
+        costs more than all the queries), so their literals must be the ones the data's rdflib
+        literals convert to, and back (as :mod:`icgraph.load` parses them).
+        """
+        mixin = _ontology_mixin(ontology)
+        if native is None:
+            store, literals = _load([data, mixin])
+        else:
+            store, literals = _load([mixin], native)
         self._literals = literals
         found: list[Result] = []
         for check in self.checks:
@@ -321,11 +337,18 @@ def _describe(result: Result, messages: tuple[Literal, ...], shapes: Graph) -> s
     return "\n".join(lines) + "\n"
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> tuple[bool, Graph, str]:
+def validate(
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    native: Sequence[ox.Quad] | None = None,
+) -> tuple[bool, Graph, str]:
     """Validate as pySHACL does with ``advanced=True`` and warnings and infos allowed.
+
+    ``native``: ``data`` as pyoxigraph quads, if the caller has them (see ``Engine.results``).
 
     Raises:
         Unsupported: the shapes or the data need an engine that covers more of SHACL.
     """
     engine = Engine(shapes)
-    return report(engine.results(data, ontology), shapes, data, ontology)
+    return report(engine.results(data, ontology, native), shapes, data, ontology)

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -58,12 +62,19 @@ def severity_counts(report: Graph) -> dict[str, int]:
 
 
 def validate(
-    data: Graph, shapes: Graph, ontology: Graph | None = None, *, engine: Engine = "auto"
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    *,
+    engine: Engine = "auto",
+    native: Sequence[ox.Quad] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` (with the ontology mixed in for class hierarchy) against ``shapes``.
 
     The answer is pySHACL's (``advanced=True``, no inference, warnings and infos allowed)
-    whichever engine runs.
+    whichever engine runs. ``native`` is ``data`` as pyoxigraph quads, when the caller has them
+    as :mod:`icgraph.load` parsed them: the SPARQL engine then loads those instead of
+    converting ``data`` term by term.
 
     >>> from rdflib import Graph
     >>> validate(Graph(), Graph()).conforms
@@ -74,7 +85,7 @@ def validate(
         from .shacl_sparql import Unsupported
 
         try:
-            _, report, text = sparql_validate(data, shapes, ontology)
+            _, report, text = sparql_validate(data, shapes, ontology, native)
         except Unsupported as exc:
             if engine == "sparql":
                 raise
