@@ -10,7 +10,7 @@ store version, published in one rename (:mod:`icgraph.versions`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +73,7 @@ def check(
     With ``gate_only``, only the integrity and ontology shapes run: the ones that decide
     whether a graph may be published.
     """
-    inferred, _, result = _check(sources, timings, progress, gate_only=gate_only)
+    inferred, _, _, result = _check(sources, timings, progress, gate_only=gate_only)
     return inferred, result
 
 
@@ -83,20 +83,23 @@ def _check(
     progress: Progress | None = None,
     *,
     gate_only: bool = False,
-) -> tuple[Graph, list[ox.Quad], ValidationResult]:
+) -> tuple[Graph, list[tuple[Node, Node, Node]], list[ox.Quad], ValidationResult]:
     with _step("union graph", timings, progress):
         union = sources.union()
     with _step("reason (HermiT)", timings, progress):
         inferred = reason(union).inferred
-    union += inferred
-    inferred_quads = to_quads(inferred)
+    inferred_triples = list(inferred)  # iterating an rdflib graph is slow: once
+    add = union.add
+    for triple in inferred_triples:
+        add(triple)
+    inferred_quads = to_quads(inferred_triples)
     # The validator loads the quads as parsed rather than converting the rdflib union back,
-    # which holds while every literal converts back to itself (load.to_quads says).
-    native = sources.union_quads() + inferred_quads if round_trips(inferred) else None
+    # which holds while every literal converts back to itself (load.round_trips says).
+    native = sources.union_quads() + inferred_quads if round_trips(inferred_triples) else None
     shapes = sources.gate_shapes if gate_only else sources.shapes
     with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
         result = validate(union, shapes, sources.ontology, native=native)
-    return inferred, inferred_quads, result
+    return inferred, inferred_triples, inferred_quads, result
 
 
 def _in_graph(quads: Iterable[ox.Quad], name: str) -> Iterator[ox.Quad]:
@@ -126,7 +129,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     # a Warning or Info severity (tests/test_integrity_shapes.py holds the shapes to that). The
     # full report (framework completeness, recommendation gaps) is published with the graph,
     # so SPARQL can ask which states lack what.
-    inferred, inferred_quads, result = _check(sources, timings, progress)
+    inferred, inferred_triples, inferred_quads, result = _check(sources, timings, progress)
     if not result.conforms:
         raise BuildRefused(
             f"the graph violates {result.violations} integrity constraint(s); nothing was published",
@@ -138,9 +141,9 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     graphs: dict[str, Graph | Collection[tuple[Node, Node, Node]]] = {
         iri: sources.triples(iri) for iri in sources.quads
     }
-    rdflib_graphs = {
-        str(INFERRED_GRAPH): inferred,
-        str(VALIDATION_GRAPH): result.report,
+    rdflib_graphs: dict[str, Graph | Sequence[tuple[Node, Node, Node]]] = {
+        str(INFERRED_GRAPH): inferred_triples,
+        str(VALIDATION_GRAPH): result.triples,  # the report graph itself is never made
         str(SHAPES_GRAPH): sources.shapes,
     }
     graphs.update(rdflib_graphs)

@@ -52,8 +52,8 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_quads(graph: Graph) -> list[ox.Quad]:
-    """An rdflib graph's triples as pyoxigraph quads (default graph), each term converted once."""
+def to_quads(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Quad]:
+    """rdflib triples (a graph) as pyoxigraph quads (default graph), each term converted once."""
     cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -65,14 +65,14 @@ def to_quads(graph: Graph) -> list[ox.Quad]:
     return [ox.Quad(term(s), term(p), term(o)) for s, p, o in graph]  # type: ignore[arg-type]
 
 
-def round_trips(graph: Graph) -> bool:
+def round_trips(graph: Iterable[tuple[Node, Node, Node]]) -> bool:
     """True when each literal of ``graph`` is the one its pyoxigraph form converts back to.
 
     The literals of parsed files are (:func:`to_rdflib` made them); one made otherwise, such as
     ``Literal("x")`` (rdflib tells it from ``"x"^^xsd:string``, RDF 1.1 does not), may not be.
     """
     return all(
-        to_rdflib(to_oxigraph(o)) == o for o in set(graph.objects()) if isinstance(o, Literal)
+        to_rdflib(to_oxigraph(o)) == o for o in {t[2] for t in graph} if isinstance(o, Literal)
     )
 
 
