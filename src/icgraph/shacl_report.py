@@ -126,6 +126,7 @@ class Engine:
         self.shapes = shapes
         self.checks = Compiler(shapes).checks()
         self._literals: dict[ox.Literal, Node] = {}
+        self._converted: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
 
     def results(
         self, data: Graph, ontology: Graph | None = None, native: Sequence[ox.Quad] | None = None
@@ -142,16 +143,18 @@ class Engine:
         else:
             store, literals = _load([mixin], native)
         self._literals = literals
+        self._converted = {}
         found: list[Result] = []
         for check in self.checks:
             found.extend(self._run(check, store))
         return found
 
     def _node(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-        if isinstance(term, ox.Literal):
-            written = self._literals.get(term)
-            return written if written is not None else to_rdflib(term)
-        return to_rdflib(term)
+        converted = self._converted.get(term)
+        if converted is None:
+            written = self._literals.get(term) if isinstance(term, ox.Literal) else None
+            converted = self._converted[term] = written if written is not None else to_rdflib(term)
+        return converted
 
     def _run(self, check: Check, store: ox.Store) -> list[Result]:
         if not check.query:
@@ -292,6 +295,23 @@ class Report:
         return graph
 
 
+# rdflib's Namespace makes a new URIRef on every attribute access: the report's terms, once.
+_RDF_TYPE = RDF.type
+_SH_VALIDATIONREPORT = SH.ValidationReport
+_SH_VALIDATIONRESULT = SH.ValidationResult
+_SH_CONFORMS = SH.conforms
+_SH_DETAIL = SH.detail
+_SH_FOCUSNODE = SH.focusNode
+_SH_RESULT = SH.result
+_SH_RESULTMESSAGE = SH.resultMessage
+_SH_RESULTPATH = SH.resultPath
+_SH_RESULTSEVERITY = SH.resultSeverity
+_SH_SOURCECONSTRAINT = SH.sourceConstraint
+_SH_SOURCECONSTRAINTCOMPONENT = SH.sourceConstraintComponent
+_SH_SOURCESHAPE = SH.sourceShape
+_SH_VALUE = SH.value
+
+
 def write(
     results: list[Result], shapes: Graph, data: Graph, ontology: Graph | None = None
 ) -> Report:
@@ -299,8 +319,8 @@ def write(
     conforms = not any(r.severity not in (SH.Warning, SH.Info) for r in results)
     triples: dict[Triple, None] = {}  # an ordered set
     root = BNode()
-    triples[(root, RDF.type, SH.ValidationReport)] = None
-    triples[(root, SH.conforms, Literal(conforms))] = None
+    triples[(root, _RDF_TYPE, _SH_VALIDATIONREPORT)] = None
+    triples[(root, _SH_CONFORMS, Literal(conforms))] = None
     shape_sources, data_sources = [shapes], [data] + ([ontology] if ontology is not None else [])
     cloned: set[Node] = set()
     shown: dict[Node, str] = {}  # the same shapes, components and nodes come back in each result
@@ -318,37 +338,37 @@ def write(
         if severity in counts:
             counts[severity] += 1
         messages = result.messages or (generic_message(result, shapes),)
-        triples[(node, RDF.type, SH.ValidationResult)] = None
-        triples[(node, SH.sourceConstraintComponent, result.component)] = None
-        triples[(node, SH.sourceShape, result.shape)] = None
+        triples[(node, _RDF_TYPE, _SH_VALIDATIONRESULT)] = None
+        triples[(node, _SH_SOURCECONSTRAINTCOMPONENT, result.component)] = None
+        triples[(node, _SH_SOURCESHAPE, result.shape)] = None
         _clone(shape_sources, result.shape, triples, cloned)
-        triples[(node, SH.resultSeverity, result.severity)] = None
-        triples[(node, SH.focusNode, result.focus)] = None
+        triples[(node, _SH_RESULTSEVERITY, result.severity)] = None
+        triples[(node, _SH_FOCUSNODE, result.focus)] = None
         _clone(data_sources, result.focus, triples, cloned)
         if result.value is not None:
-            triples[(node, SH.value, result.value)] = None
+            triples[(node, _SH_VALUE, result.value)] = None
             _clone(data_sources, result.value, triples, cloned)
         if result.path is not None:
-            triples[(node, SH.resultPath, result.path)] = None
+            triples[(node, _SH_RESULTPATH, result.path)] = None
             _clone(shape_sources, result.path, triples, cloned)
         if result.source_constraint is not None:
-            triples[(node, SH.sourceConstraint, result.source_constraint)] = None
+            triples[(node, _SH_SOURCECONSTRAINT, result.source_constraint)] = None
             _clone(shape_sources, result.source_constraint, triples, cloned)
         for message in messages:
-            triples[(node, SH.resultMessage, message)] = None
+            triples[(node, _SH_RESULTMESSAGE, message)] = None
         text = _describe(result, messages, show)
         if result.details:
             text += "\tDetails:\n"
             for detail in result.details:
                 detail_node, detail_text = emit(detail)
-                triples[(node, SH.detail, detail_node)] = None
+                triples[(node, _SH_DETAIL, detail_node)] = None
                 text += "".join("\t\t" + line + "\n" for line in detail_text.splitlines())
         return node, text
 
     descriptions = []
     for result in results:
         node, description = emit(result)
-        triples[(root, SH.result, node)] = None
+        triples[(root, _SH_RESULT, node)] = None
         descriptions.append(description)
     text = f"Validation Report\nConforms: {conforms}\n"
     if results:
