@@ -54,6 +54,7 @@ DOCUMENTS = (
 )
 STAGES = (
     "parse sources",
+    "union graph",
     "reason (HermiT)",
     "validate (SHACL)",
     "load store",
