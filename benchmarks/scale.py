@@ -57,6 +57,7 @@ STAGES = (
     "union graph",
     "reason (HermiT)",
     "validate (SHACL)",
+    "describe and convert",
     "load store",
     "write dumps",
 )

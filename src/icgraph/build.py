@@ -22,7 +22,7 @@ from rdflib.term import Node
 from . import store as store_module
 from .config import Settings
 from .errors import BuildRefused
-from .load import Sources, read_sources, round_trips, to_quads
+from .load import Sources, read_sources, rewritten_literals, round_trips, to_quads
 from .namespaces import (
     INFERRED_GRAPH,
     METADATA_GRAPH,
@@ -107,6 +107,29 @@ def _in_graph(quads: Iterable[ox.Quad], name: str) -> Iterator[ox.Quad]:
     return (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
 
+def _store_quads(
+    sources: Sources, converted: dict[str, list[ox.Quad]]
+) -> Callable[[ox.Store], None] | list[ox.Quad]:
+    """What the store is published from: its quads, or a function filling it.
+
+    The quads as they are when every converted literal is in the store's form (the sources'
+    were checked when read, by load.check_round_trip): the dumps are written from them; else a
+    filler, and the dumps are read from an in-memory store that puts them in that form.
+    """
+    made = [q for name, quads in converted.items() for q in _in_graph(quads, name)]
+    literals = [q.object for q in made if isinstance(q.object, ox.Literal)]
+    if not rewritten_literals(list(dict.fromkeys(literals))):
+        parsed = [q for name, quads in sources.quads.items() for q in _in_graph(quads, name)]
+        return list(dict.fromkeys(parsed + made))
+
+    def fill(store: ox.Store) -> None:
+        for name, quads in sources.quads.items():
+            store.bulk_extend(_in_graph(quads, name))
+        store.bulk_extend(made)
+
+    return fill
+
+
 def _gate_text(sources: Sources, inferred: Graph) -> str:
     """The gate shapes' own report text, which a refused build prints (the rare path)."""
     union = sources.union()
@@ -136,35 +159,36 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
             report=_gate_text(sources, inferred),
         )
 
-    # Each graph's distinct triples in rdflib terms, for the description's counts; the store
-    # gets the parsed quads of the sources and the converted ones of the rest.
-    graphs: dict[str, Graph | Collection[tuple[Node, Node, Node]]] = {
-        iri: sources.triples(iri) for iri in sources.quads
-    }
-    rdflib_graphs: dict[str, Graph | Sequence[tuple[Node, Node, Node]]] = {
-        str(INFERRED_GRAPH): inferred_triples,
-        str(VALIDATION_GRAPH): result.triples,  # the report graph itself is never made
-        str(SHAPES_GRAPH): sources.shapes,
-    }
-    graphs.update(rdflib_graphs)
-    from .metadata import describe  # late: metadata reads the counts of the graphs above
+    with _step("describe and convert", timings, progress):
+        # Each graph's distinct triples in rdflib terms, for the description's counts; the store
+        # gets the parsed quads of the sources and the converted ones of the rest.
+        graphs: dict[str, Graph | Collection[tuple[Node, Node, Node]]] = {
+            iri: sources.triples(iri) for iri in sources.quads
+        }
+        rdflib_graphs: dict[str, Graph | Sequence[tuple[Node, Node, Node]]] = {
+            str(INFERRED_GRAPH): inferred_triples,
+            str(VALIDATION_GRAPH): result.triples,  # the report graph itself is never made
+            str(SHAPES_GRAPH): sources.shapes,
+        }
+        graphs.update(rdflib_graphs)
+        from .metadata import describe  # late: metadata reads the counts of the graphs above
 
-    rdflib_graphs[str(METADATA_GRAPH)] = graphs[str(METADATA_GRAPH)] = describe(graphs, settings)
-    converted = {str(INFERRED_GRAPH): inferred_quads}
-    converted.update(
-        (name, to_quads(graph)) for name, graph in rdflib_graphs.items() if name not in converted
-    )
+        rdflib_graphs[str(METADATA_GRAPH)] = graphs[str(METADATA_GRAPH)] = describe(
+            graphs, settings
+        )
+        converted = {str(INFERRED_GRAPH): inferred_quads}
+        converted.update(
+            (name, to_quads(graph))
+            for name, graph in rdflib_graphs.items()
+            if name not in converted
+        )
 
-    def fill(store: ox.Store) -> None:
-        for name, quads in sources.quads.items():
-            store.bulk_extend(_in_graph(quads, name))
-        for name, quads in converted.items():
-            store.bulk_extend(_in_graph(quads, name))
+        payload = _store_quads(sources, converted)
 
     # The store and its dumps are written into one new version, published in one rename.
     version = store_module.publish(
         settings.store,
-        fill,
+        payload,
         keep=settings.keep_versions,
         step=lambda name: _step(name, timings, progress),
     )

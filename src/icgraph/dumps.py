@@ -103,8 +103,8 @@ def write_dumps(quads: Sequence[ox.Quad], folder: Path) -> Manifest:
     triples = export.union(quads)
     files = []
     for fmt in FORMATS:
-        native = export.native_format(fmt.export_format)
-        statements = quads if native.supports_datasets else triples
+        native, keeps_graphs = export.native_format(fmt.export_format)
+        statements = quads if keeps_graphs else triples
         path = folder / fmt.name
         ox.serialize(statements, str(path), format=native)
         files.append(

@@ -38,18 +38,21 @@ def union(quads: Sequence[ox.Quad]) -> list[ox.Triple]:
     )
 
 
-def native_format(fmt: str) -> ox.RdfFormat:
-    """The pyoxigraph format of an export format name; ValueError for an unknown one."""
-    chosen = find(Kind.DATASET, fmt) or find(Kind.GRAPH, fmt)
+def native_format(fmt: str) -> tuple[ox.RdfFormat, bool]:
+    """The pyoxigraph format of an export format name, and whether it keeps the named graphs
+    (the project's dataset formats; pyoxigraph can also write JSON-LD with named graphs, but
+    here JSON-LD is a graph format and holds the union). ValueError for an unknown name."""
+    dataset = find(Kind.DATASET, fmt)
+    chosen = dataset or find(Kind.GRAPH, fmt)
     if chosen is None:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    return cast(ox.RdfFormat, chosen.native)
+    return cast(ox.RdfFormat, chosen.native), dataset is not None
 
 
 def export_store(path: Path, fmt: str) -> bytes:
     """The whole published graph in ``fmt``; triple formats hold the union without duplicates."""
-    native = native_format(fmt)
+    native, keeps_graphs = native_format(fmt)
     quads = ordered(store.open_read_only(path))
-    statements = quads if native.supports_datasets else union(quads)
+    statements = quads if keeps_graphs else union(quads)
     # Without an output, serialize returns the bytes (its stub says bytes | None).
     return cast(bytes, ox.serialize(statements, format=native))

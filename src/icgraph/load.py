@@ -136,6 +136,22 @@ def parse_file(path: Path, *, data: bytes | None = None, fmt: ox.RdfFormat | Non
 _PROBE = ox.NamedNode("urn:icgraph:round-trip")
 
 
+def rewritten_literals(literals: Sequence[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
+    """The literals the store would hold in another form, each with that form."""
+    probe = ox.Store()
+    probe.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:icgraph:literal:{i}"), _PROBE, lit)
+        for i, lit in enumerate(literals)
+    )
+    # Compare the terms read back: a lookup (``quad in store``) is rewritten the same way.
+    rewritten = {}
+    for quad in probe:
+        index = int(quad.subject.value.rsplit(":", 1)[1])  # type: ignore[union-attr]
+        if quad.object != literals[index]:
+            rewritten[literals[index]] = quad.object  # type: ignore[assignment]
+    return rewritten
+
+
 def check_round_trip(graph: Graph | Sequence[ox.Quad], path: Path) -> None:
     """Refuse a literal of ``graph`` (rdflib, or pyoxigraph quads) that the store would hold in
     another form.
@@ -155,18 +171,7 @@ def check_round_trip(graph: Graph | Sequence[ox.Quad], path: Path) -> None:
         sources = {to_oxigraph(o): o for o in graph.objects() if isinstance(o, Literal)}  # type: ignore[misc]
     else:
         sources = dict.fromkeys(q.object for q in graph if isinstance(q.object, ox.Literal))
-    literals = list(sources)
-    probe = ox.Store()
-    probe.bulk_extend(
-        ox.Quad(ox.NamedNode(f"urn:icgraph:literal:{i}"), _PROBE, lit)  # type: ignore[arg-type]
-        for i, lit in enumerate(literals)
-    )
-    # Compare the terms read back: a lookup (``quad in store``) is rewritten the same way.
-    rewritten = {}
-    for quad in probe:
-        index = int(quad.subject.value.rsplit(":", 1)[1])  # type: ignore[union-attr]
-        if quad.object != literals[index]:
-            rewritten[literals[index]] = quad.object
+    rewritten = rewritten_literals(list(sources))
     if not rewritten:
         return
     # sorted, so that of several offending literals the same one is reported every time
