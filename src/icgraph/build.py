@@ -88,16 +88,16 @@ def _check(
         union = sources.union()
     with _step("reason (HermiT)", timings, progress):
         inferred = reason(union).inferred
-    inferred_triples = list(inferred)  # iterating an rdflib graph is slow: once
-    add = union.add
-    for triple in inferred_triples:
-        add(triple)
-    inferred_quads = to_quads(inferred_triples)
-    # The validator loads the quads as parsed rather than converting the rdflib union back,
-    # which holds while every literal converts back to itself (load.round_trips says).
-    native = sources.union_quads() + inferred_quads if round_trips(inferred_triples) else None
     shapes = sources.gate_shapes if gate_only else sources.shapes
     with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
+        inferred_triples = list(inferred)  # iterating an rdflib graph is slow: once
+        add = union.add
+        for triple in inferred_triples:
+            add(triple)
+        inferred_quads = to_quads(inferred_triples)
+        # The validator loads the quads as parsed rather than converting the rdflib union
+        # back, which holds while every literal converts back to itself (load.round_trips).
+        native = sources.union_quads() + inferred_quads if round_trips(inferred_triples) else None
         result = validate(union, shapes, sources.ontology, native=native)
     return inferred, inferred_triples, inferred_quads, result
 
