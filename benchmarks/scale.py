@@ -8,7 +8,8 @@ graph's 32 responding states F times over (with their practices, actors, instrum
 events, places and amounts; what the states share stays single), and a child process:
 
 1. builds it with the real pipeline (``icgraph.build``), timing each stage as the build names
-   it; validation is the time of its SHACL stages;
+   it; validation is the build's one SHACL pass (its Violations are the integrity gate, and it
+   is the published report);
 2. measures the published store's size on disk and its own peak RSS (and the peak RSS of
    its children, HermiT's JVM when it runs);
 3. starts ``icgraph serve`` on the store with the result cache off

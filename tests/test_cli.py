@@ -70,8 +70,7 @@ def test_build_reports_each_step_and_publishes(built_project: Path) -> None:
     for step in (
         "parse sources",
         "reason",
-        "validate integrity",
-        "validation report",
+        "validate (SHACL)",
         "load store",
     ):
         assert step in result.stderr

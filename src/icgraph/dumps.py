@@ -1,6 +1,6 @@
 """Dump files of the published graph, with SHA-256 checksums, for download.
 
-``write_dumps(store, folder)`` writes the whole graph in Turtle, N-Triples and JSON-LD (the
+``write_dumps(quads, folder)`` writes the whole graph in Turtle, N-Triples and JSON-LD (the
 union of the named graphs, each triple once) and in N-Quads (every named graph kept), then
 ``SHA256SUMS`` (the format ``sha256sum -c`` reads) and ``manifest.json`` (sizes, checksums,
 statement counts, and which published store they were made from).
@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import cast
+
+import pyoxigraph as ox
 
 from . import export
 
@@ -83,34 +85,36 @@ class Manifest:
         }
 
 
-def _statements(body: bytes, fmt: str) -> int:
-    import pyoxigraph as ox
-
-    from .formats import BY_NAME
-
-    native = cast(ox.RdfFormat, BY_NAME[fmt].native)
-    return sum(1 for _ in ox.parse(body, format=native))
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def write_dumps(store_path: Path, folder: Path) -> Manifest:
-    """Write every dump of the store at ``store_path`` into ``folder``, a version being built.
+def write_dumps(quads: Sequence[ox.Quad], folder: Path) -> Manifest:
+    """Write every dump of ``quads`` (a version's whole store) into ``folder``.
 
-    The manifest's ``store_version`` is filled in when the version is named, after the dumps'
-    hashes are known (:func:`icgraph.store.publish`).
+    The quads are put in dump order once (:func:`icgraph.export.ordered`), the triple formats
+    share one union of them, and pyoxigraph writes each file itself; the statement counts are
+    the lengths of what was written. The manifest's ``store_version`` is filled in when the
+    version is named, after the dumps' hashes are known (:func:`icgraph.store.publish`).
     """
     folder.mkdir(parents=True)
+    quads = export.ordered(quads)
+    triples = export.union(quads)
     files = []
     for fmt in FORMATS:
-        body = export.export_store(store_path, fmt.export_format)
-        (folder / fmt.name).write_bytes(body)
+        native, keeps_graphs = export.native_format(fmt.export_format)
+        statements = quads if keeps_graphs else triples
+        path = folder / fmt.name
+        ox.serialize(statements, str(path), format=native)
         files.append(
             DumpFile(
                 fmt.name,
                 fmt.media_type,
                 fmt.title,
-                len(body),
-                hashlib.sha256(body).hexdigest(),
-                _statements(body, fmt.export_format),
+                path.stat().st_size,
+                _sha256(path),
+                len(statements),
             )
         )
     manifest = Manifest("", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), tuple(files))

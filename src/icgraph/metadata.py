@@ -21,8 +21,11 @@ under ``id/`` so that they dereference like any other resource.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDFS, XSD
+from rdflib.term import Node
 
 from .config import Settings
 from .dumps import FORMATS as DUMP_FORMATS
@@ -102,8 +105,11 @@ def _vocabularies(union: set[tuple]) -> list[URIRef]:
     return out
 
 
-def describe(graphs: dict[str, Graph], settings: Settings) -> Graph:
-    """VoID and DCAT description of ``graphs`` (named-graph IRI -> graph)."""
+def describe(
+    graphs: Mapping[str, Graph | Collection[tuple[Node, Node, Node]]], settings: Settings
+) -> Graph:
+    """VoID and DCAT description of ``graphs`` (named-graph IRI -> its distinct triples: an
+    rdflib graph, or a collection of them)."""
     base = settings.base_iri
     meta = Graph()
     meta.bind("void", VOID)

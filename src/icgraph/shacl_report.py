@@ -9,7 +9,7 @@ report in pySHACL's layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -50,8 +50,11 @@ def _ontology_mixin(ontology: Graph | None) -> Graph:
 _XSD = str(XSD)
 
 
-def _load(graphs: Iterable[Graph]) -> tuple[ox.Store, dict[ox.Literal, Node]]:
-    """An in-memory store of the graphs, and each stored literal's rdflib form.
+def _load(
+    graphs: Iterable[Graph], native: Iterable[ox.Quad] = ()
+) -> tuple[ox.Store, dict[ox.Literal, Node]]:
+    """An in-memory store of the graphs and of ``native`` quads, and each stored literal's
+    rdflib form (of a native literal, the one :func:`~icgraph.load.to_rdflib` makes).
 
     Raises:
         Unsupported: for a literal the store would hold in another form.
@@ -80,6 +83,7 @@ def _load(graphs: Iterable[Graph]) -> tuple[ox.Store, dict[ox.Literal, Node]]:
         return converted
 
     store = ox.Store()
+    store.bulk_extend(native)
     store.bulk_extend(
         ox.Quad(term(s), term(p), term(o))  # type: ignore[arg-type]
         for graph in graphs
@@ -122,20 +126,35 @@ class Engine:
         self.shapes = shapes
         self.checks = Compiler(shapes).checks()
         self._literals: dict[ox.Literal, Node] = {}
+        self._converted: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
 
-    def results(self, data: Graph, ontology: Graph | None = None) -> list[Result]:
-        store, literals = _load([data, _ontology_mixin(ontology)])
+    def results(
+        self, data: Graph, ontology: Graph | None = None, native: Sequence[ox.Quad] | None = None
+    ) -> list[Result]:
+        """The results on ``data``; ``native``, when given, is ``data`` as pyoxigraph quads.
+
+        The native quads are loaded as they are (converting a large rdflib graph term by term
+        costs more than all the queries), so their literals must be the ones the data's rdflib
+        literals convert to, and back (as :mod:`icgraph.load` parses them).
+        """
+        mixin = _ontology_mixin(ontology)
+        if native is None:
+            store, literals = _load([data, mixin])
+        else:
+            store, literals = _load([mixin], native)
         self._literals = literals
+        self._converted = {}
         found: list[Result] = []
         for check in self.checks:
             found.extend(self._run(check, store))
         return found
 
     def _node(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-        if isinstance(term, ox.Literal):
-            written = self._literals.get(term)
-            return written if written is not None else to_rdflib(term)
-        return to_rdflib(term)
+        converted = self._converted.get(term)
+        if converted is None:
+            written = self._literals.get(term) if isinstance(term, ox.Literal) else None
+            converted = self._converted[term] = written if written is not None else to_rdflib(term)
+        return converted
 
     def _run(self, check: Check, store: ox.Store) -> list[Result]:
         if not check.query:
@@ -216,14 +235,17 @@ class Engine:
 # --- The report ----------------------------------------------------------------------------------
 
 
-def _clone(sources: list[Graph], node: Node, target: Graph, done: set[Node]) -> None:
+Triple = tuple[Node, Node, Node]
+
+
+def _clone(sources: list[Graph], node: Node, target: dict[Triple, None], done: set[Node]) -> None:
     """Copy a blank node's description into the report, keeping its id, as pySHACL does."""
     if not isinstance(node, BNode) or node in done:
         return
     done.add(node)
     for source in sources:
         for p, o in source.predicate_objects(node):
-            target.add((node, p, o))
+            target[(node, p, o)] = None
             _clone(sources, o, target, done)
 
 
@@ -247,85 +269,155 @@ def generic_message(result: Result, shapes: Graph) -> Literal:
     return Literal(text)
 
 
-def report(
+@dataclass(frozen=True)
+class Report:
+    """A validation report as pySHACL writes it: its triples, its text, its namespaces.
+
+    The rdflib graph is made only when asked for (:meth:`graph`): a build publishes the triples
+    and never needs it, and adding 240k triples to an rdflib graph costs more than finding the
+    results.
+    """
+
+    conforms: bool
+    triples: list[Triple]  # distinct
+    text: str
+    namespaces: tuple[tuple[str, URIRef], ...]
+    #: results of each severity (local name), sh:detail results included, as severity_counts
+    counts: dict[str, int]
+
+    def graph(self) -> Graph:
+        graph = Graph(bind_namespaces="core")
+        for prefix, namespace in self.namespaces:
+            graph.namespace_manager.bind(prefix, namespace)
+        add = graph.add
+        for triple in self.triples:
+            add(triple)
+        return graph
+
+
+# rdflib's Namespace makes a new URIRef on every attribute access: the report's terms, once.
+_RDF_TYPE = RDF.type
+_SH_VALIDATIONREPORT = SH.ValidationReport
+_SH_VALIDATIONRESULT = SH.ValidationResult
+_SH_CONFORMS = SH.conforms
+_SH_DETAIL = SH.detail
+_SH_FOCUSNODE = SH.focusNode
+_SH_RESULT = SH.result
+_SH_RESULTMESSAGE = SH.resultMessage
+_SH_RESULTPATH = SH.resultPath
+_SH_RESULTSEVERITY = SH.resultSeverity
+_SH_SOURCECONSTRAINT = SH.sourceConstraint
+_SH_SOURCECONSTRAINTCOMPONENT = SH.sourceConstraintComponent
+_SH_SOURCESHAPE = SH.sourceShape
+_SH_VALUE = SH.value
+
+
+def write(
     results: list[Result], shapes: Graph, data: Graph, ontology: Graph | None = None
-) -> tuple[bool, Graph, str]:
-    """``(conforms, report graph, report text)`` in the form pySHACL writes them."""
+) -> Report:
+    """The report of ``results``, in the form pySHACL writes it."""
     conforms = not any(r.severity not in (SH.Warning, SH.Info) for r in results)
-    graph = Graph(bind_namespaces="core")
-    for prefix, namespace in shapes.namespace_manager.namespaces():
-        graph.namespace_manager.bind(prefix, namespace)
+    triples: dict[Triple, None] = {}  # an ordered set
     root = BNode()
-    graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(conforms)))
+    triples[(root, _RDF_TYPE, _SH_VALIDATIONREPORT)] = None
+    triples[(root, _SH_CONFORMS, Literal(conforms))] = None
     shape_sources, data_sources = [shapes], [data] + ([ontology] if ontology is not None else [])
     cloned: set[Node] = set()
+    shown: dict[Node, str] = {}  # the same shapes, components and nodes come back in each result
+    counts = dict.fromkeys(("Violation", "Warning", "Info"), 0)
+
+    def show(node: Node | None) -> str:
+        text = shown.get(node) if node is not None else ""
+        if text is None:
+            text = shown[node] = _show(node, shapes)  # type: ignore[index]
+        return text
 
     def emit(result: Result) -> tuple[BNode, str]:
         node = BNode()
+        severity = str(result.severity).rsplit("#", 1)[-1]
+        if severity in counts:
+            counts[severity] += 1
         messages = result.messages or (generic_message(result, shapes),)
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.sourceConstraintComponent, result.component))
-        graph.add((node, SH.sourceShape, result.shape))
-        _clone(shape_sources, result.shape, graph, cloned)
-        graph.add((node, SH.resultSeverity, result.severity))
-        graph.add((node, SH.focusNode, result.focus))
-        _clone(data_sources, result.focus, graph, cloned)
+        triples[(node, _RDF_TYPE, _SH_VALIDATIONRESULT)] = None
+        triples[(node, _SH_SOURCECONSTRAINTCOMPONENT, result.component)] = None
+        triples[(node, _SH_SOURCESHAPE, result.shape)] = None
+        _clone(shape_sources, result.shape, triples, cloned)
+        triples[(node, _SH_RESULTSEVERITY, result.severity)] = None
+        triples[(node, _SH_FOCUSNODE, result.focus)] = None
+        _clone(data_sources, result.focus, triples, cloned)
         if result.value is not None:
-            graph.add((node, SH.value, result.value))
-            _clone(data_sources, result.value, graph, cloned)
+            triples[(node, _SH_VALUE, result.value)] = None
+            _clone(data_sources, result.value, triples, cloned)
         if result.path is not None:
-            graph.add((node, SH.resultPath, result.path))
-            _clone(shape_sources, result.path, graph, cloned)
+            triples[(node, _SH_RESULTPATH, result.path)] = None
+            _clone(shape_sources, result.path, triples, cloned)
         if result.source_constraint is not None:
-            graph.add((node, SH.sourceConstraint, result.source_constraint))
-            _clone(shape_sources, result.source_constraint, graph, cloned)
+            triples[(node, _SH_SOURCECONSTRAINT, result.source_constraint)] = None
+            _clone(shape_sources, result.source_constraint, triples, cloned)
         for message in messages:
-            graph.add((node, SH.resultMessage, message))
-        text = _describe(result, messages, shapes)
+            triples[(node, _SH_RESULTMESSAGE, message)] = None
+        text = _describe(result, messages, show)
         if result.details:
             text += "\tDetails:\n"
             for detail in result.details:
                 detail_node, detail_text = emit(detail)
-                graph.add((node, SH.detail, detail_node))
+                triples[(node, _SH_DETAIL, detail_node)] = None
                 text += "".join("\t\t" + line + "\n" for line in detail_text.splitlines())
         return node, text
 
     descriptions = []
     for result in results:
         node, description = emit(result)
-        graph.add((root, SH.result, node))
+        triples[(root, _SH_RESULT, node)] = None
         descriptions.append(description)
     text = f"Validation Report\nConforms: {conforms}\n"
     if results:
         text += f"Results ({len(results)}):\n" + "".join(sorted(descriptions))
-    return conforms, graph, text
+    namespaces = tuple((p, URIRef(n)) for p, n in shapes.namespace_manager.namespaces())
+    return Report(conforms, list(triples), text, namespaces, counts)
 
 
-def _describe(result: Result, messages: tuple[Literal, ...], shapes: Graph) -> str:
+def report(
+    results: list[Result], shapes: Graph, data: Graph, ontology: Graph | None = None
+) -> tuple[bool, Graph, str]:
+    """``(conforms, report graph, report text)`` in the form pySHACL writes them."""
+    written = write(results, shapes, data, ontology)
+    return written.conforms, written.graph(), written.text
+
+
+def _describe(
+    result: Result, messages: tuple[Literal, ...], show: Callable[[Node | None], str]
+) -> str:
     kind = "Constraint Violation" if result.severity == SH.Violation else "Validation Result"
     name = str(result.component).rsplit("#", 1)[-1]
     lines = [
         f"{kind} in {name} ({result.component}):",
-        f"\tSeverity: {_show(result.severity, shapes)}",
-        f"\tSource Shape: {_show(result.shape, shapes)}",
-        f"\tFocus Node: {_show(result.focus, shapes)}",
+        f"\tSeverity: {show(result.severity)}",
+        f"\tSource Shape: {show(result.shape)}",
+        f"\tFocus Node: {show(result.focus)}",
     ]
     if result.value is not None:
-        lines.append(f"\tValue Node: {_show(result.value, shapes)}")
+        lines.append(f"\tValue Node: {show(result.value)}")
     if result.path is not None:
-        lines.append(f"\tResult Path: {_show(result.path, shapes)}")
+        lines.append(f"\tResult Path: {show(result.path)}")
     if result.source_constraint is not None:
-        lines.append(f"\tSource Constraint: {_show(result.source_constraint, shapes)}")
+        lines.append(f"\tSource Constraint: {show(result.source_constraint)}")
     lines.extend(f"\tMessage: {m}" for m in sorted(messages, key=str))
     return "\n".join(lines) + "\n"
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> tuple[bool, Graph, str]:
+def validate(
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    native: Sequence[ox.Quad] | None = None,
+) -> Report:
     """Validate as pySHACL does with ``advanced=True`` and warnings and infos allowed.
+
+    ``native``: ``data`` as pyoxigraph quads, if the caller has them (see ``Engine.results``).
 
     Raises:
         Unsupported: the shapes or the data need an engine that covers more of SHACL.
     """
     engine = Engine(shapes)
-    return report(engine.results(data, ontology), shapes, data, ontology)
+    return write(engine.results(data, ontology, native), shapes, data, ontology)

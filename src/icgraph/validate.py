@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
+from rdflib.term import Node
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -31,17 +35,40 @@ Engine = Literal["auto", "sparql", "pyshacl"]
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
 class ValidationResult:
     """The outcome of one validation.
 
-    ``conforms`` is False only when there is at least one ``sh:Violation``.
+    ``conforms`` is False only when there is at least one ``sh:Violation``. ``report`` is the
+    report graph, made on first use when the validation gives a function for it (and its
+    ``triples``): a build publishes the triples and never needs the rdflib graph.
     """
 
-    conforms: bool
-    report: Graph
-    text: str
-    counts: dict[str, int]
+    def __init__(
+        self,
+        conforms: bool,
+        report: Graph | Callable[[], Graph],
+        text: str,
+        counts: dict[str, int],
+        triples: Sequence[tuple[Node, Node, Node]] | None = None,
+    ) -> None:
+        self.conforms = conforms
+        self.text = text
+        self.counts = counts
+        self._report = report
+        self._triples = triples
+
+    @property
+    def report(self) -> Graph:
+        if not isinstance(self._report, Graph):
+            self._report = self._report()
+        return self._report
+
+    @property
+    def triples(self) -> Sequence[tuple[Node, Node, Node]]:
+        """The report's distinct triples."""
+        if self._triples is None:
+            self._triples = list(self.report)
+        return self._triples
 
     @property
     def violations(self) -> int:
@@ -58,12 +85,19 @@ def severity_counts(report: Graph) -> dict[str, int]:
 
 
 def validate(
-    data: Graph, shapes: Graph, ontology: Graph | None = None, *, engine: Engine = "auto"
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    *,
+    engine: Engine = "auto",
+    native: Sequence[ox.Quad] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` (with the ontology mixed in for class hierarchy) against ``shapes``.
 
     The answer is pySHACL's (``advanced=True``, no inference, warnings and infos allowed)
-    whichever engine runs.
+    whichever engine runs. ``native`` is ``data`` as pyoxigraph quads, when the caller has them
+    as :mod:`icgraph.load` parsed them: the SPARQL engine then loads those instead of
+    converting ``data`` term by term.
 
     >>> from rdflib import Graph
     >>> validate(Graph(), Graph()).conforms
@@ -74,13 +108,16 @@ def validate(
         from .shacl_sparql import Unsupported
 
         try:
-            _, report, text = sparql_validate(data, shapes, ontology)
+            written = sparql_validate(data, shapes, ontology, native)
         except Unsupported as exc:
             if engine == "sparql":
                 raise
             log.info("SHACL through pySHACL: %s", exc)
         else:
-            return _result(report, text)
+            counts = written.counts
+            return ValidationResult(
+                counts["Violation"] == 0, written.graph, written.text, counts, written.triples
+            )
     from pyshacl import validate as shacl_validate
 
     _, report, text = shacl_validate(
