@@ -44,19 +44,13 @@ def store_path(built: BuildResult, settings: Settings) -> Path:
     return settings.store
 
 
-#: Fixtures that build the real graph, which needs Java for the HermiT reasoner.
-_NEEDS_JAVA = {"built", "graph_store", "store_path", "client", "api_server", "endpoint"}
-
-
 @pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by -m
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark what needs Java or a browser, so ``-m "not browser and not java"`` runs the rest.
+    """Mark what needs a browser: every test under ``tests/browser/``.
 
-    A test needs Java when it (or a fixture it uses) builds the graph; it needs a browser when
-    it lives under ``tests/browser/``. Markers are declared in ``pyproject.toml``.
+    Tests that run HermiT (the build's reasoner only where its rules refuse, or when asked)
+    carry the ``java`` marker themselves. Markers are declared in ``pyproject.toml``.
     """
     for item in items:
-        if _NEEDS_JAVA & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.java)
         if "browser" in item.path.parts:
             item.add_marker(pytest.mark.browser)

@@ -15,9 +15,6 @@ from icgraph.config import get_settings
 
 from .paths import ROOT
 
-#: These tests build the graph or run HermiT, which needs Java.
-pytestmark = pytest.mark.java
-
 
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

@@ -17,9 +17,6 @@ from nbclient import NotebookClient
 
 from .paths import ROOT
 
-#: These tests build the graph or run HermiT, which needs Java.
-pytestmark = pytest.mark.java
-
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 EXPECTED = {

@@ -243,7 +243,6 @@ def test_shapes_it_cannot_compile_are_left_to_pyshacl() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.java
 def test_real_graph_reports_agree() -> None:
     from icgraph.config import Settings
     from icgraph.load import read_sources

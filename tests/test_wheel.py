@@ -23,7 +23,7 @@ import pytest
 from .api.serving import free_port, get_json
 from .paths import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.java]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
