@@ -10,8 +10,10 @@ project used to write by hand; measured in ``benchmarks/README.md``):
   starts a replacement;
 - each child lives under an address-space limit (``RLIMIT_AS``, ``ICGRAPH_WORKER_MEMORY_MB``),
   so a query that would take the machine's memory fails in its child instead;
-- a child that dies while idle is replaced by pebble's manager thread before a task is given
-  to it, so no request sees a dead pipe.
+- a child that dies while a task runs elsewhere is replaced by pebble's manager thread; one
+  that dies while every child is idle makes pebble call its whole pool broken, and the pool
+  is then replaced whole, at once, by a watcher thread, or by the task that finds it so. No
+  request sees a dead pipe, and a task the broken pool took is run again on the new one.
 
 Children are forked from a forkserver that has imported the library already, so a
 replacement starts in milliseconds and is forked from a clean single-threaded process rather
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pebble
+from pebble.pool.base_pool import PoolStatus
 
 T = TypeVar("T")
 
@@ -96,6 +100,9 @@ class KillablePool:
         self._futures: set[concurrent.futures.Future[Any]] = set()
         #: Set by close(): a stopped pool is not a broken one, and is not replaced.
         self._closed = False
+        self._swap = threading.Lock()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._watch, name="pool-watch", daemon=True).start()
 
     def _new_pool(self) -> pebble.ProcessPool:
         return pebble.ProcessPool(
@@ -136,14 +143,33 @@ class KillablePool:
                     ) from None
         raise AssertionError("unreachable")
 
-    def _replace_broken(self, broken: pebble.ProcessPool) -> None:
-        if self._pool is broken:
+    def _replace_broken(self, broken: pebble.ProcessPool) -> pebble.ProcessPool | None:
+        """Put a new pool in place of ``broken``; the new one, or None if that was done already."""
+        with self._swap:
+            if self._pool is not broken or self._closed:
+                return None
             self.replaced += 1
-            self._pool = self._new_pool()
-            # A broken pool keeps its live children and threads until joined; joining waits
-            # for them to stop, so it happens off the caller's thread (the event loop).
-            broken.stop()
-            threading.Thread(target=_join, args=(broken,), daemon=True).start()
+            self._pool = new = self._new_pool()
+        # A broken pool keeps its live children and threads until joined; joining waits
+        # for them to stop, so it happens off the caller's thread (the event loop).
+        broken.stop()
+        threading.Thread(target=_join, args=(broken,), daemon=True).start()
+        return new
+
+    def _watch(self) -> None:
+        """Replace a pool pebble declared broken at once, not at the next task.
+
+        pebble breaks its pool when a child dies while no task runs, and then starts no new
+        child; without a task coming, the pool would stay short of children (and /health
+        degraded) for good. The new pool's children start here, off the event loop.
+        """
+        while not self._stopped.wait(_WATCH):
+            pool = self._pool
+            if _declared_broken(pool):
+                new = self._replace_broken(pool)
+                if new is not None:
+                    with contextlib.suppress(Exception):  # the next task tries again
+                        new.schedule(os.getpid)
 
     async def _run_on(
         self,
@@ -239,13 +265,20 @@ class KillablePool:
 
     def close(self, graceful: bool = False) -> None:
         """Release the pool: at once (children killed), or ``graceful``ly, after its tasks."""
-        self._closed = True
+        with self._swap:
+            self._closed = True
+        self._stopped.set()
         if graceful:
             self._pool.close()  # no new tasks; those running finish within their time limits
             self._pool.join()
             return
         self._pool.stop()
         self._pool.join(timeout=10)
+
+
+def _declared_broken(pool: pebble.ProcessPool) -> bool:
+    """True once pebble has called ``pool`` broken (its ``active`` would start a new pool)."""
+    return pool._context.status == PoolStatus.ERROR  # noqa: SLF001
 
 
 def _join(pool: pebble.ProcessPool) -> None:

@@ -49,16 +49,24 @@ def test_a_task_a_broken_pool_never_answers_is_run_again_on_a_new_one(
     assert pid in pool.pids()
 
 
-def test_a_dead_idle_child_is_replaced_and_its_pool_leaves_no_child_behind(
+def test_a_dead_idle_child_is_replaced_at_once_and_its_pool_leaves_no_child_behind(
     pool: KillablePool,
 ) -> None:
     first, second = pool.pids()
     os.kill(first, signal.SIGKILL)
-    # No task runs, so pebble calls its whole pool broken (its manager looks every 0.1 s).
-    wait_for(lambda: not pool._pool.active, "pebble to see the dead child")  # noqa: SLF001
-    pid = asyncio.run(pool.run(os.getpid, timeout=20))
-    assert pid not in (first, second)
+    # No task runs, so pebble calls its whole pool broken and starts no child itself; the
+    # pool is replaced without waiting for a task to come.
+    pids = wait_for(
+        lambda: len(p := pool.pids()) == 2 and first not in p and p, "two live children again"
+    )
+    assert pool.replaced == 1
     # The broken pool's live child is stopped, not left waiting for tasks that never come:
     # never more children than the pool's size.
     wait_for(lambda: not alive(second), "the old pool's live child to stop")
-    assert len(pool.pids()) == 2 and pool.replaced == 1
+    assert asyncio.run(pool.run(os.getpid, timeout=20)) in pool.pids()
+
+
+def test_a_closed_pool_is_not_replaced(pool: KillablePool) -> None:
+    pool.close()
+    time.sleep(0.3)  # the watcher looks every 0.1 s
+    assert pool.replaced == 0 and pool.pids() == []
