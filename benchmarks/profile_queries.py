@@ -39,6 +39,11 @@ from scale import free_port, timed_get  # noqa: E402
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pickling", ("pickle", "reduction.py")),
     ("query tokenizer (query_text)", ("query_text.py",)),
+    # The result cap: TSV counted line by line, then converted to the asked format.
+    (
+        "result cap and format conversion (icgraph.query)",
+        ("_capped (", "from_tsv (", "from_ntriples ("),
+    ),
     (
         "pyoxigraph: serialise results",
         ("sparesults", "serialize (", "oxrdfio", "oxjsonld", "oxttl"),
@@ -56,12 +61,17 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("logging (the access log)", ("logging/", "uvicorn/logging.py")),
     ("JSON (stdlib json)", ("json/",)),
     ("ETag and dates (api/caching.py)", ("entity_tag (", "published_at (", "_strptime")),
+    # The route, its checks and the backend's own code (the middleware frames wrap everything).
+    (
+        "icgraph.api: route, checks, backend",
+        ("api/routes/", "api/answers.py", "api/protocol.py", "api/backends/", "api/pool.py"),
+    ),
     (
         "ASGI + HTTP (uvicorn, starlette, FastAPI)",
         ("uvicorn", "starlette", "fastapi", "h11", "httptools", "anyio"),
     ),
     ("asyncio event loop", ("asyncio/", "selectors.py", "uvloop", "loop.c", "uv_run")),
-    ("icgraph.query (cap, formats)", ("icgraph/query.py",)),
+    ("icgraph.query (other)", ("icgraph/query.py",)),
     ("pydantic / settings", ("pydantic",)),
 )
 #: Innermost native frames of a thread blocked in the kernel: with --native, py-spy samples a
