@@ -6,12 +6,13 @@ throughput, p50 and p99 for each and their ratio. Also measures the engine's in-
 query rate on the same queries (the ceiling an HTTP facade can approach).
 
     .venv/bin/python benchmarks/load.py [--clients 8] [--duration 10]
-    .venv/bin/python benchmarks/load.py --stores [--clients 8] [--duration 10]
+    .venv/bin/python benchmarks/load.py --stores [--clients 8] [--duration 10] [--parameter-free]
 
 ``--stores`` compares, in one run, the facade over Oxigraph server, Oxigraph server direct,
 Virtuoso direct and the facade over Virtuoso (where ``virtuoso-t`` is installed), each facade
 with and without its result cache, and the embedded facade, on the catalogue queries that
-every target answers alike.
+every target answers alike (``--parameter-free``: only those that declare no parameters), and
+the embedded facade against Oxigraph's own server on the build (``serve-read-only``).
 
 Data and queries: the real store (ICGRAPH_STORE_PATH or var/store, built with the real
 pipeline into a temporary folder if absent) and the catalogue ``queries/*.rq``; without a
