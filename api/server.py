@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import queue
-import sys
 from logging.config import dictConfig
 
 import uvicorn
@@ -26,12 +25,6 @@ PARSER_URL_LIMIT = 65_535
 
 
 _KEPT = 2048
-
-#: The GIL's switch interval in the server (CPython's default is 5 ms). An uncached query
-#: passes through three threads of pebble's pool and back to the event loop; each hand-off
-#: waits for the GIL, up to the whole interval while the event loop is busy. Measured with
-#: benchmarks/load.py: about 6 % more uncached throughput at 0.5 ms.
-GIL_SWITCH_SECONDS = 0.0005
 
 
 class _Answered(Exception):
@@ -97,7 +90,6 @@ def serve(settings: Settings) -> None:
         raise FileNotFoundError(
             f"no store at {settings.store}; run 'icgraph build' first (or set ICGRAPH_STORE_PATH)"
         )
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     dictConfig(LOGGING_CONFIG)
     if settings.access_log:
         defer_access_log()
