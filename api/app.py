@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.include_router(resources.router)
     app.include_router(dumps.router)
     app.include_router(catalogue_routes.router_for(app.state.catalogue))
+    # Matched before every other route: the uncached query's short path (see plain_routes).
+    app.router.routes[:0] = sparql.plain_routes()
 
     # Added last = outermost: CORS headers go on every answer, the 413s and 414s included.
     # ETags and Last-Modified from the store version, 304s, Cache-Control per route.

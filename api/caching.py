@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,8 +44,12 @@ def entity_tag(version: str, path: str, query: bytes, accept: str) -> str:
     return f'"{version}.{digest[:16]}"'
 
 
+@lru_cache(maxsize=16)
 def published_at(version: str) -> datetime | None:
-    """When a version was published, read from its id (``YYYYmmddTHHMMSS[.ffffff]Z-...``)."""
+    """When a version was published, read from its id (``YYYYmmddTHHMMSS[.ffffff]Z-...``).
+
+    Read once per version: strptime (and the locale look-up it makes) ran on every GET.
+    """
     stamp = version.split("-", 1)[0]
     for fmt in ("%Y%m%dT%H%M%S.%fZ", "%Y%m%dT%H%M%SZ"):
         try:

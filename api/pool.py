@@ -10,8 +10,10 @@ project used to write by hand; measured in ``benchmarks/README.md``):
   starts a replacement;
 - each child lives under an address-space limit (``RLIMIT_AS``, ``ICGRAPH_WORKER_MEMORY_MB``),
   so a query that would take the machine's memory fails in its child instead;
-- a child that dies while idle is replaced by pebble's manager thread before a task is given
-  to it, so no request sees a dead pipe.
+- a child that dies while a task runs elsewhere is replaced by pebble's manager thread; one
+  that dies while every child is idle makes pebble call its whole pool broken, and the pool
+  is then replaced whole, at once, by a watcher thread, or by the task that finds it so. No
+  request sees a dead pipe, and a task the broken pool took is run again on the new one.
 
 Children are forked from a forkserver that has imported the library already, so a
 replacement starts in milliseconds and is forked from a clean single-threaded process rather
@@ -23,15 +25,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import resource
+import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pebble
+from pebble.pool.base_pool import PoolStatus
 
 T = TypeVar("T")
 
@@ -44,6 +49,9 @@ _PRELOAD = [
     "icgraph.assess.scorecard",
     "icgraph.api.backends.worker",
 ]
+
+#: Seconds between looks at the pool while a task waits for its answer (see KillablePool._answer).
+_WATCH = 0.1
 
 #: The store this child serves (set by the initializer; None in a validation-only pool).
 STORE: Any = None
@@ -90,6 +98,11 @@ class KillablePool:
         #: Children killed at a time limit or a cancellation, or lost, since the pool started.
         self.replaced = 0
         self._futures: set[concurrent.futures.Future[Any]] = set()
+        #: Set by close(): a stopped pool is not a broken one, and is not replaced.
+        self._closed = False
+        self._swap = threading.Lock()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._watch, name="pool-watch", daemon=True).start()
 
     def _new_pool(self) -> pebble.ProcessPool:
         return pebble.ProcessPool(
@@ -107,42 +120,76 @@ class KillablePool:
 
         pebble declares its whole pool broken when a child dies while no task runs anywhere
         (it cannot tell that from a failing initializer). Every child is then idle, so the pool
-        is replaced and the task run on the new one: a dead idle child costs a restart, never
-        an error.
+        is replaced and the task run on the new one, within what is left of its limit: a dead
+        idle child costs a restart, never an error.
         """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         for attempt in (1, 2):
             pool = self._pool
             try:
-                return await self._run_on(pool, function, args, timeout)
+                return await self._run_on(pool, function, args, deadline, timeout)
             except (BrokenProcessPool, RuntimeError) as error:
-                if attempt == 2 or not _broken(pool, error):
+                if not _broken(pool, error):
                     raise
+                if self._closed:
+                    raise WorkerDied(
+                        "the worker processes were stopped: the server is closing"
+                    ) from None
                 self._replace_broken(pool)
+                if attempt == 2:
+                    raise WorkerDied(
+                        f"the worker processes stopped twice while the task waited: {error}"
+                    ) from None
         raise AssertionError("unreachable")
 
-    def _replace_broken(self, broken: pebble.ProcessPool) -> None:
-        if self._pool is broken:
+    def _replace_broken(self, broken: pebble.ProcessPool) -> pebble.ProcessPool | None:
+        """Put a new pool in place of ``broken``; the new one, or None if that was done already."""
+        with self._swap:
+            if self._pool is not broken or self._closed:
+                return None
             self.replaced += 1
-            self._pool = self._new_pool()
-            broken.stop()
+            self._pool = new = self._new_pool()
+        # A broken pool keeps its live children and threads until joined; joining waits
+        # for them to stop, so it happens off the caller's thread (the event loop).
+        broken.stop()
+        threading.Thread(target=_join, args=(broken,), daemon=True).start()
+        return new
+
+    def _watch(self) -> None:
+        """Replace a pool pebble declared broken at once, not at the next task.
+
+        pebble breaks its pool when a child dies while no task runs, and then starts no new
+        child; without a task coming, the pool would stay short of children (and /health
+        degraded) for good. The new pool's children start here, off the event loop.
+        """
+        while not self._stopped.wait(_WATCH):
+            pool = self._pool
+            if _declared_broken(pool):
+                new = self._replace_broken(pool)
+                if new is not None:
+                    with contextlib.suppress(Exception):  # the next task tries again
+                        new.schedule(os.getpid)
 
     async def _run_on(
         self,
         pool: pebble.ProcessPool,
         function: Callable[..., T],
         args: tuple[Any, ...],
+        deadline: float,
         timeout: float,
     ) -> T:
-        future = pool.schedule(function, args, timeout=timeout)
+        loop = asyncio.get_running_loop()
+        future = pool.schedule(function, args, timeout=max(deadline - loop.time(), 0.001))
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
+            return await self._answer(pool, future, deadline)
         except TimeoutError:
             waiting = not future.running()
             self._cancel(future)
             raise TimeLimitExceeded(f"stopped after {timeout:g} s", waiting=waiting) from None
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, BrokenProcessPool):
             self._cancel(future)
             raise
         except concurrent.futures.TimeoutError:  # pebble's own limit on the running task
@@ -151,6 +198,29 @@ class KillablePool:
         except pebble.ProcessExpired as error:
             self.replaced += 1
             raise WorkerDied(self._death(error.exitcode)) from None
+
+    async def _answer(
+        self, pool: pebble.ProcessPool, future: concurrent.futures.Future[T], deadline: float
+    ) -> T:
+        """The task's result by ``deadline`` (TimeoutError past it), watching the pool.
+
+        pebble can declare its pool broken (a child died while no task ran) just after it
+        took a task but before it registered it: that task is then neither aborted nor
+        answered, pending or acknowledged, until its limit. So the pool is looked at every
+        :data:`_WATCH` seconds while the task is unanswered; a broken pool is BrokenProcessPool
+        here, and the caller runs the task again on a new pool.
+        """
+        loop = asyncio.get_running_loop()
+        waiter = asyncio.wrap_future(future)
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError
+            done, _ = await asyncio.wait((waiter,), timeout=min(left, _WATCH))
+            if done:
+                return waiter.result()
+            if not pool.active:
+                raise BrokenProcessPool("the pool broke while the task waited for its answer")
 
     def _cancel(self, future: concurrent.futures.Future[Any]) -> None:
         running = future.running()
@@ -195,12 +265,28 @@ class KillablePool:
 
     def close(self, graceful: bool = False) -> None:
         """Release the pool: at once (children killed), or ``graceful``ly, after its tasks."""
+        with self._swap:
+            self._closed = True
+        self._stopped.set()
         if graceful:
             self._pool.close()  # no new tasks; those running finish within their time limits
             self._pool.join()
             return
         self._pool.stop()
         self._pool.join(timeout=10)
+
+
+def _declared_broken(pool: pebble.ProcessPool) -> bool:
+    """True once pebble has called ``pool`` broken (its ``active`` would start a new pool)."""
+    return pool._context.status == PoolStatus.ERROR  # noqa: SLF001
+
+
+def _join(pool: pebble.ProcessPool) -> None:
+    """Wait for a stopped pool's children and threads to end (pebble kills the children)."""
+    try:
+        pool.join(timeout=30)
+    except Exception:  # a pool that cannot be joined is left to end with the server
+        return
 
 
 def _broken(pool: pebble.ProcessPool, error: Exception) -> bool:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
+import queue
+from logging.config import dictConfig
+
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from icgraph import store
@@ -84,11 +90,41 @@ def serve(settings: Settings) -> None:
         raise FileNotFoundError(
             f"no store at {settings.store}; run 'icgraph build' first (or set ICGRAPH_STORE_PATH)"
         )
+    dictConfig(LOGGING_CONFIG)
+    if settings.access_log:
+        defer_access_log()
     uvicorn.run(
         create_app(settings),
+        access_log=settings.access_log,
+        log_config=None,  # configured above
         host=settings.host,
         port=settings.port,
         log_level="info",
         timeout_graceful_shutdown=5,
         http=type("Protocol", (UrlCappedProtocol,), {"app_url_limit": settings.max_url_bytes}),
     )
+
+
+class _Deferred(logging.handlers.QueueHandler):
+    """Queues the record as it is, unformatted: the listener's thread formats and writes it."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
+def defer_access_log() -> logging.handlers.QueueListener:
+    """Move the access log's formatting and writing off the event loop, to a thread of its own.
+
+    Inline, the access log took 10-17 % of the uncached throughput (benchmarks/README.md);
+    queued, the event loop only makes the record. uvicorn's access records carry plain
+    strings and numbers, so formatting them later, elsewhere, gives the same line.
+    """
+    access = logging.getLogger("uvicorn.access")
+    handlers = list(access.handlers)
+    for handler in handlers:
+        access.removeHandler(handler)
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    access.addHandler(_Deferred(records))
+    listener = logging.handlers.QueueListener(records, *handlers, respect_handler_level=True)
+    listener.start()
+    return listener

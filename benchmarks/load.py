@@ -6,12 +6,13 @@ throughput, p50 and p99 for each and their ratio. Also measures the engine's in-
 query rate on the same queries (the ceiling an HTTP facade can approach).
 
     .venv/bin/python benchmarks/load.py [--clients 8] [--duration 10]
-    .venv/bin/python benchmarks/load.py --stores [--clients 8] [--duration 10]
+    .venv/bin/python benchmarks/load.py --stores [--clients 8] [--duration 10] [--parameter-free]
 
 ``--stores`` compares, in one run, the facade over Oxigraph server, Oxigraph server direct,
 Virtuoso direct and the facade over Virtuoso (where ``virtuoso-t`` is installed), each facade
 with and without its result cache, and the embedded facade, on the catalogue queries that
-every target answers alike.
+every target answers alike (``--parameter-free``: only those that declare no parameters), and
+the embedded facade against Oxigraph's own server on the build (``serve-read-only``).
 
 Data and queries: the real store (ICGRAPH_STORE_PATH or var/store, built with the real
 pipeline into a temporary folder if absent) and the catalogue ``queries/*.rq``; without a
@@ -113,6 +114,19 @@ def resolve_workload(args: argparse.Namespace, tmp: Path) -> tuple[Path, dict[st
             store = tmp / "store"
             build(Settings(store_path=store))
         queries = {p.stem: p.read_text(encoding="utf-8") for p in catalogue}
+        if args.parameter_free:
+            from icgraph.catalogue import load_catalogue
+
+            # The queries the catalogue gives no parameters: one fixed answer each.
+            entries = load_catalogue(settings.queries_dir)
+            queries = {
+                k: v for k, v in queries.items() if k in entries and not entries[k].parameters
+            }
+            return (
+                store,
+                queries,
+                (f"catalogue {settings.queries_dir}, parameter-free ({len(queries)} queries)"),
+            )
         return store, queries, f"catalogue {settings.queries_dir} ({len(queries)} queries)"
     queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(FALLBACK.glob("*.rq"))}
     if not queries:
@@ -465,6 +479,20 @@ def stores_main(args: argparse.Namespace) -> None:
             f"{100 * share:.0f}% of it; naming the edition's graphs as "
             f"the dataset costs Oxigraph {plain / runs['Oxigraph direct'].throughput:.1f}x"
         )
+        # The comparison: the embedded facade against Oxigraph's own server, same store.
+        peer = runs["Oxigraph read-only (union) direct"]
+        for label, goal in (("embedded facade, no cache", 0.8), ("embedded facade", 3.0)):
+            ours = runs[label]
+            ratio = ours.throughput / peer.throughput
+            goals[label] = {
+                "ratio_to_oxigraph_read_only": ratio,
+                "p99_ms": ours.percentile(99),
+                "oxigraph_read_only_p99_ms": peer.percentile(99),
+            }
+            print(
+                f"{label}: {ratio:.2f}x Oxigraph read-only's throughput (goal >= {goal:g}x), "
+                f"p99 {ours.percentile(99):.1f} ms against {peer.percentile(99):.1f} ms"
+            )
     print(f"timed {len(timed)} of {len(named)} catalogue queries (every target answers alike)")
     if disagreed:
         print("not timed:\n  " + "\n  ".join(disagreed))
@@ -513,6 +541,11 @@ def main() -> None:
         "--all-queries",
         action="store_true",
         help="time every query, even those the servers disagree on",
+    )
+    parser.add_argument(
+        "--parameter-free",
+        action="store_true",
+        help="time only the catalogue queries that declare no parameters",
     )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(

@@ -19,6 +19,7 @@ import argparse
 import collections
 import http.client
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -34,12 +35,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from scale import free_port, timed_get  # noqa: E402
 
-#: (bucket, substrings of frames): the first rule any frame of a sample matches wins. A sample
-#: whose innermost frame is a wait (epoll, or a worker blocked reading its next request) is idle:
-#: with --native, py-spy samples blocking system calls as if they ran.
+#: (bucket, substrings of frames): the first rule any frame of a sample matches wins.
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("pickling", ("pickle",)),
+    ("pickling", ("pickle", "reduction.py")),
     ("query tokenizer (query_text)", ("query_text.py",)),
+    # The result cap: TSV counted line by line, then converted to the asked format.
+    (
+        "result cap and format conversion (icgraph.query)",
+        ("_capped (", "from_tsv (", "from_ntriples ("),
+    ),
     (
         "pyoxigraph: serialise results",
         ("sparesults", "serialize (", "oxrdfio", "oxjsonld", "oxttl"),
@@ -48,36 +52,47 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "pyoxigraph: parse + evaluate",
         ("rocksdb", "oxigraph", "spareval", "spargebra", "sparopt", "oxrdf", "pyoxigraph"),
     ),
+    # pebble's channel: a pipe each way, shared by the children, with a lock per direction.
+    ("pipes (pebble's channel to the children)", ("multiprocessing/connection.py", "channel.py")),
     (
-        "pipes (worker protocol I/O)",
-        (
-            "_read_frame",
-            "_write_frame",
-            "readexactly",
-            "drain (",
-            "StreamReader",
-            "call (api/backends",
-        ),
+        "pebble hand-off (its threads, queue, futures)",
+        ("pebble/", "queue.py", "concurrent/futures", "asyncio/futures.py", "threadsafe"),
     ),
-    ("logging", ("logging/",)),
+    ("logging (the access log)", ("logging/", "uvicorn/logging.py")),
     ("JSON (stdlib json)", ("json/",)),
+    ("ETag and dates (api/caching.py)", ("entity_tag (", "published_at (", "_strptime")),
+    # The route, its checks and the backend's own code (the middleware frames wrap everything).
+    (
+        "icgraph.api: route, checks, backend",
+        ("api/routes/", "api/answers.py", "api/protocol.py", "api/backends/", "api/pool.py"),
+    ),
     (
         "ASGI + HTTP (uvicorn, starlette, FastAPI)",
         ("uvicorn", "starlette", "fastapi", "h11", "httptools", "anyio"),
     ),
-    ("asyncio event loop", ("asyncio/", "selectors.py", "uvloop")),
-    ("icgraph.query (cap, formats)", ("icgraph/query.py",)),
+    ("asyncio event loop", ("asyncio/", "selectors.py", "uvloop", "loop.c", "uv_run")),
+    ("icgraph.query (other)", ("icgraph/query.py",)),
     ("pydantic / settings", ("pydantic",)),
 )
-_WAITS = ("epoll_wait", "epoll_pwait", "select (", "poll (")
+#: Innermost native frames of a thread blocked in the kernel: with --native, py-spy samples a
+#: blocking call as if it ran, so these are counted as idle.
+_WAITS = ("epoll_wait", "epoll_pwait", "select (", "poll (", "clock_nanosleep", "accept (")
+#: Frames of a wait for a lock or condition (idle), which a wait for the GIL is not.
+_LOCK_WAIT = ("PyThread_acquire_lock", "sem_wait", "sem_timedwait", "sem_clockwait")
+#: Frames of a thread that can run but waits for the GIL (CPython's take_gil waits on a
+#: condition variable): time lost to the hand-offs between threads, not CPU spent.
+_GIL_WAIT = ("pthread_cond_timedwait", "pthread_cond_wait")
 
 
 def bucket_of(frames: list[str]) -> str:
     innermost = frames[-1] if frames else ""
+    tail = frames[-4:]
     if any(w in innermost for w in _WAITS):
         return "idle (waiting for I/O)"
-    if innermost.startswith("read (") and any("_read_frame" in f for f in frames):
-        return "idle (worker waiting for a request)"
+    if any(w in f for f in tail for w in _LOCK_WAIT):
+        return "idle (waiting for a lock or a task)"
+    if any(w in f for f in tail for w in _GIL_WAIT):
+        return "waiting for the GIL"
     for name, needles in BUCKETS:
         if any(needle in frame for frame in frames for needle in needles):
             return name
@@ -134,6 +149,11 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
+    parser.add_argument(
+        "--parameter-free",
+        action="store_true",
+        help="only the catalogue queries that declare no parameters (the issue's workload)",
+    )
     parser.add_argument("--raw", type=Path, help="keep py-spy's collapsed stacks here")
     parser.add_argument("--analyse", type=Path, help="only read stacks an earlier run kept")
     args = parser.parse_args()
@@ -152,7 +172,8 @@ def main() -> None:
 
         store = folder / "store"
         build(Settings(root=ROOT, store_path=store))
-    queries = [e.text for e in load_catalogue(ROOT / "queries").values()]
+    entries = load_catalogue(ROOT / "queries").values()
+    queries = [e.text for e in entries if not (args.parameter_free and e.parameters)]
     port = free_port()
     env = {**os.environ, "ICGRAPH_STORE_PATH": str(store), "ICGRAPH_RESULT_CACHE_BYTES": "0"}
     server = subprocess.Popen(
@@ -173,7 +194,7 @@ def main() -> None:
                 time.sleep(0.05)
         drive(port, queries, args.clients, 2.0)  # warm-up
         spy = subprocess.Popen(
-            [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--native"]
+            [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--native", "--threads"]
             + ["--rate", str(args.rate), "--duration", str(int(args.duration))]
             + ["--format", "raw", "--output", str(raw)],
             stdout=subprocess.DEVNULL,
@@ -200,41 +221,95 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+_PROCESS = re.compile(r'process (\d+):"([^"]*)";')
+
+
+def _role(thread: str) -> str:
+    """A server thread by what it does: the event loop, one of pebble's, the pool watcher."""
+    name = thread.partition(": ")[2]
+    for needle, role in (
+        ("MainThread", "event loop (MainThread)"),
+        ("task_scheduler", "pebble: task scheduler"),
+        ("message_manager", "pebble: message reader"),
+        ("pool_manager", "pebble: pool manager"),
+        ("pool-watch", "pool watcher"),
+    ):
+        if needle in name:
+            return role
+    return name or "?"
+
+
 def summarise(raw: Path, rate: int, elapsed: float) -> None:
-    """Print the share of busy samples per bucket and the top frames, per process."""
+    """Print the share of busy samples per bucket and the top frames, per process.
+
+    A thread's samples are its time base (under load py-spy samples below its rate), so a
+    thread's busy share is its busy samples over all its samples, and a process's cores are
+    the sum of its threads' busy shares. Waits for the GIL are shown apart: not CPU, but the
+    time the hand-offs between threads cost.
+    """
     per_process: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     functions: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     packages: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    threads: dict[str, collections.Counter[tuple[str, str]]] = collections.defaultdict(
+        collections.Counter
+    )
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        # py-spy writes each process it followed as a frame, outermost first
-        frames = stack.split(";")
-        owner = [f for f in frames if f.startswith("process ")]
-        code = [f for f in frames if not f.startswith("process ")]
-        process = "query worker" if owner and "worker" in owner[-1] else "HTTP server"
+        # py-spy writes the chain of processes (server, forkserver, child) and the thread
+        # as the outermost frames; a command line may hold ';', so they are matched whole.
+        chain = _PROCESS.findall(stack)
+        frames = _PROCESS.sub("", stack).split(";")
+        thread = next((f for f in frames if f.startswith("thread (")), "")
+        code = [f for f in frames if not f.startswith("thread (")]
+        # The pool's children are forked by multiprocessing's forkserver, the server's child.
+        if len(chain) >= 3 and "forkserver" in chain[-1][1]:
+            process = "query worker"
+        elif len(chain) == 1:
+            process = "HTTP server"
+        else:
+            continue  # the forkserver itself and the resource tracker: idle
+        where = f"{chain[-1][0] if chain else '?'} {thread.split(':')[0]}"
         bucket = bucket_of(code)
-        per_process[process][bucket] += int(count)
-        if not bucket.startswith("idle"):
-            functions[process][python_frame(code)] += int(count)
-            packages[process][package_of(code[-1] if code else "?")] += int(count)
+        n = int(count)
+        per_process[process][bucket] += n
+        threads[process][(where, _role(thread) if process == "HTTP server" else "worker")] += 0
+        threads[process][(where, "total")] += n
+        if _busy(bucket):
+            threads[process][(where, "busy")] += n
+            functions[process][python_frame(code)] += n
+            packages[process][package_of(code[-1] if code else "?")] += n
     for process, counts in sorted(per_process.items()):
-        total = sum(counts.values())
-        busy = sum(n for name, n in counts.items() if not name.startswith("idle"))
+        busy = sum(n for name, n in counts.items() if _busy(name))
+        gil = counts["waiting for the GIL"]
+        per_thread = threads[process]
+        roles = {where: role for (where, role) in per_thread if role not in ("total", "busy")}
+        cores = collections.Counter[str]()
+        for where, role in roles.items():
+            total = per_thread[(where, "total")]
+            if total:
+                cores[role] += per_thread[(where, "busy")] / total
         print(
-            f"\n{process}: {total} samples, {busy} busy "
-            f"({busy / rate / elapsed:.2f} cores); share of busy samples:"
+            f"\n{process}: {busy} busy samples, {gil} waiting for the GIL; "
+            f"{sum(cores.values()):.2f} cores busy; share of busy samples:"
         )
         for name, n in counts.most_common():
-            share = f"{100 * n / busy:5.1f}%" if not name.startswith("idle") else "   (-)"
+            share = f"{100 * n / busy:5.1f}%" if _busy(name) else "   (-)"
             print(f"  {share}  {name} ({n})")
+        print("  cores busy by thread:")
+        for role, value in cores.most_common():
+            print(f"  {value:5.2f}  {role}")
         print("  busy samples by the package of the innermost frame (self time):")
         for name, n in packages[process].most_common(10):
             print(f"  {100 * n / busy:5.1f}%  {name[:110]}")
         print("  top innermost Python frames of busy samples:")
         for name, n in functions[process].most_common(8):
             print(f"  {100 * n / busy:5.1f}%  {name[:110]}")
+
+
+def _busy(bucket: str) -> bool:
+    return not bucket.startswith("idle") and bucket != "waiting for the GIL"
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from icgraph.api.backends.worker import run_in_child
 from icgraph.api.errors import EvaluationError, InvalidRequest
 from icgraph.api.pool import KillablePool, TimeLimitExceeded, WorkerDied
 from icgraph.errors import QuerySyntaxError, QueryTimeout
-from icgraph.formats import Kind
+from icgraph.formats import BY_NAME, Kind
 
 if TYPE_CHECKING:
     from icgraph.config import Settings
@@ -206,7 +206,8 @@ def _timeout_message(limit: float, waiting: bool) -> str:
 
 def _result(reply: tuple[Any, ...]) -> QueryResult:
     if reply[0] == "ok":
-        return reply[1]  # type: ignore[no-any-return]
+        _, body, format_name, kind, truncated = reply
+        return QueryResult(body, BY_NAME[format_name], Kind(kind), truncated)
     _, code, message, line, column = reply
     if code == "syntax":
         raise QuerySyntaxError(message, "query", line, column)

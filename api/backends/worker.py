@@ -3,7 +3,9 @@
 The child (:mod:`icgraph.api.pool`) opened the served store version read-only when it
 started. It runs :func:`icgraph.query.run`, so an answer over HTTP is byte for byte the answer
 of the CLI and the Python API, and it reports expected failures as values, which pickle back
-to the parent more cheaply and more reliably than exceptions.
+to the parent more cheaply and more reliably than exceptions. An answer crosses back as its
+bytes and the names of its format and kind, not as the :class:`~icgraph.query.Answer`: the
+format object (pyoxigraph's format, its kinds and aliases) made most of the pickle.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from icgraph.query import QueryRequest, run
 
 
 def answer(store: ox.Store, request: QueryRequest) -> tuple[Any, ...]:
-    """Run one request; ``("ok", Answer)`` or ``("error", code, message, line, column)``."""
+    """Run one request; ``("ok", body, format name, kind, truncated)`` or
+    ``("error", code, message, line, column)``."""
     try:
-        return ("ok", run(store, request))
+        got = run(store, request)
+        return ("ok", got.body, got.format.name, got.kind.value, got.truncated)
     except QuerySyntaxError as error:
         return ("error", "syntax", error.message, error.line, error.column)
     except UnacceptableFormat as error:

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
+from starlette.routing import Route
 
 from icgraph.api import openapi, service_description
 from icgraph.api.answers import answer
@@ -197,6 +198,24 @@ async def sparql_other(request: Request) -> Response:
         status=405,
         headers={"Allow": "GET, POST"},
     )
+
+
+def plain_routes() -> list[Route]:
+    """``GET /sparql`` (and ``/sparql/``) as plain Starlette routes, to be matched first.
+
+    FastAPI's request handling solves the route's dependencies on every request, and parses
+    the whole query string into ``request.query_params`` while doing so, though the handler
+    takes only the Request: on an uncached query that was as much of the server's time as
+    the handler itself (benchmarks/profile_queries.py). Starlette's route calls the same
+    handler, and the app's exception handlers still answer what it raises; the FastAPI route
+    stays, for the OpenAPI description.
+    """
+    routes = []
+    for path in ("/sparql", "/sparql/"):
+        route = Route(path, sparql_get, methods=["GET"], include_in_schema=False)
+        route.methods = {"GET"}  # Starlette adds HEAD; the documented route answers GET only
+        routes.append(route)
+    return routes
 
 
 # The W3C manifest and some clients use a trailing slash; answer there too, undocumented.

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     max_results: int = Field(10_000, ge=1, description="Most rows or triples a query returns.")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted.")
     query_workers: int = Field(2, ge=1, le=32, description="Worker processes that run queries.")
+    access_log: bool = Field(
+        False,
+        description="Log every request (uvicorn's access log), off the event loop; a proxy in "
+        "front usually logs them already.",
+    )
     service_allowlist: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="SERVICE endpoints a query may call; empty means federation is off.",

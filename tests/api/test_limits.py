@@ -53,7 +53,7 @@ def test_timeout_stops_the_query_and_others_are_answered(api_server: str) -> Non
         )
         assert quick.status_code == 200
         assert quick.json()["boolean"] is True
-        assert thread.isalive(), "the pathological query finished instead of running on"
+        assert thread.is_alive(), "the pathological query finished instead of running on"
 
         thread.join(timeout=60)
         response = slow["response"]
