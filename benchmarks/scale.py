@@ -285,8 +285,9 @@ def one_factor(factor: int, work: Path, requests: int, budget: float) -> dict[st
     figures["build_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     figures["hermit_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     (work / f"stage-{factor}").write_text("serving")
-    figures.update(serve_and_measure(root, settings.store, requests, budget))
-    figures.update(engine_alone(root, settings.store, requests, budget))
+    if requests > 0:  # --requests 0: the build and the store only
+        figures.update(serve_and_measure(root, settings.store, requests, budget))
+        figures.update(engine_alone(root, settings.store, requests, budget))
     figures["load_average_end"] = load()
     return figures
 
@@ -361,9 +362,10 @@ def series(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
     out["validation (SHACL)"] = [r["validation_s"] for r in ok]
     out["store on disk (MB)"] = [r["store_bytes"] / 1e6 for r in ok]
     out["peak RSS of the build (MB)"] = [r["build_peak_rss_bytes"] / 1e6 for r in ok]
-    out["catalogue p99 (ms)"] = [r["catalogue_p99_ms"] for r in ok]
-    out[f"catalogue p99, state={BOUND_STATE} (ms)"] = [r["bound_p99_ms"] for r in ok]
-    out["/id/ p99 (ms)"] = [r["id_p99_ms"] for r in ok]
+    # A factor measured without serving (--requests 0) has no latencies: 0 is left out of fits.
+    out["catalogue p99 (ms)"] = [r.get("catalogue_p99_ms", 0.0) for r in ok]
+    out[f"catalogue p99, state={BOUND_STATE} (ms)"] = [r.get("bound_p99_ms", 0.0) for r in ok]
+    out["/id/ p99 (ms)"] = [r.get("id_p99_ms", 0.0) for r in ok]
     return out
 
 
@@ -413,6 +415,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         f"{'1 st p99':>8} {'id p50':>7} {'id p99':>7} {'eng p99':>8} {'load avg':>9}"
     )
     lines = [head]
+    nan = float("nan")  # not measured (--requests 0)
     for r in rows:
         if "failed" in r:
             lines.append(
@@ -426,9 +429,9 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{r['validation_s']:>7.2f} {s.get('load store', 0.0):>6.1f} "
             f"{s.get('write dumps', 0.0):>6.1f} "
             f"{r['store_bytes'] / 1e6:>8.1f} {r['tree_peak_rss_bytes'] / 1e6:>7.0f} "
-            f"{r['catalogue_p50_ms']:>8.1f} {r['catalogue_p99_ms']:>8.1f} "
-            f"{r['bound_p99_ms']:>8.1f} {r['id_p50_ms']:>7.1f} "
-            f"{r['id_p99_ms']:>7.1f} {r['engine_p99_ms']:>8.1f} "
+            f"{r.get('catalogue_p50_ms', nan):>8.1f} {r.get('catalogue_p99_ms', nan):>8.1f} "
+            f"{r.get('bound_p99_ms', nan):>8.1f} {r.get('id_p50_ms', nan):>7.1f} "
+            f"{r.get('id_p99_ms', nan):>7.1f} {r.get('engine_p99_ms', nan):>8.1f} "
             f"{r['load_average_start']:>4.1f}-{r['load_average_end']:<4.1f}"
         )
     return "\n".join(lines)
@@ -439,7 +442,9 @@ def main() -> None:
     parser.add_argument("--factors", default="1,10,100", help="comma-separated, e.g. 1,10,100")
     parser.add_argument("--json", type=Path, help="write every figure here")
     parser.add_argument("--png", type=Path, help="write the log-log plot here")
-    parser.add_argument("--requests", type=int, default=10, help="rounds over the queries")
+    parser.add_argument(
+        "--requests", type=int, default=10, help="rounds over the queries (0: build only)"
+    )
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per query at most")
     parser.add_argument("--max-rss-gb", type=float, default=20.0)
     parser.add_argument("--max-minutes", type=float, default=600.0, help="per factor")
