@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from icgraph.config import Settings  # noqa: E402
 from icgraph.load import read_sources  # noqa: E402
 from icgraph.reason import reason  # noqa: E402
-from icgraph.validate import SH  # noqa: E402
+from icgraph.validate import PYSHACL_OPTIONS, SH  # noqa: E402
 
 Key = tuple[Node | str | None, ...]
 
@@ -99,15 +99,8 @@ def pyshacl_run(data: Graph, shapes: Graph, ontology: Graph, inference: str = "n
     from pyshacl import validate
 
     def run() -> Graph:
-        _, report, _ = validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference=inference,
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-        )
+        options = {**PYSHACL_OPTIONS, "inference": inference}
+        _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology, **options)
         return report
 
     return run
@@ -123,12 +116,7 @@ def pyshacl_prepared(data: Graph, shapes: Graph, ontology: Graph) -> Run:
         DataGraph.from_rdflib(data),
         shacl_graph=shapes,
         ont_graph=ontology,
-        options={
-            "inference": "none",
-            "advanced": True,
-            "allow_warnings": True,
-            "allow_infos": True,
-        },
+        options=PYSHACL_OPTIONS,
     )
     validator.run()  # the first run prepares
 
@@ -152,14 +140,7 @@ def pyshacl_on_oxigraph(data: Graph, shapes: Graph, ontology: Graph) -> Run:
         )
         # pySHACL 0.40 fails mixing an ont_graph into a pyoxigraph store; the data already
         # holds the ontology, so only pySHACL's copies of its blank nodes are missing
-        _, report, _ = validate(
-            store,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-        )
+        _, report, _ = validate(store, shacl_graph=shapes, **PYSHACL_OPTIONS)
         return report
 
     return run
@@ -179,13 +160,7 @@ def turbo(data: Graph, shapes: Graph, ontology: Graph) -> Run:
 
     def run() -> Graph:
         _, report, _ = pyshacl_turbo.validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
+            data, shacl_graph=shapes, ont_graph=ontology, **PYSHACL_OPTIONS
         )
         return report  # type: ignore[no-any-return]
 

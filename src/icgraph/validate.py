@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
+
+#: pySHACL's options for the report: no inference (the build reasons first), SHACL-AF on,
+#: warnings and infos not failing. The SPARQL engine answers as pySHACL does with these.
+PYSHACL_OPTIONS: dict[str, Any] = {
+    "inference": "none",
+    "advanced": True,
+    "allow_warnings": True,
+    "allow_infos": True,
+}
 
 #: ``auto``: the SPARQL engine, pySHACL for what it does not compile; or one of them only.
 Engine = Literal["auto", "sparql", "pyshacl"]
@@ -121,13 +130,7 @@ def validate(
     from pyshacl import validate as shacl_validate
 
     _, report, text = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
+        data, shacl_graph=shapes, ont_graph=ontology, **PYSHACL_OPTIONS
     )
     return _result(report, text)
 
