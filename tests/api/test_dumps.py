@@ -69,6 +69,9 @@ def test_nquads_keeps_the_named_graphs_and_triple_dumps_hold_the_union(
     for name in ("icgraph.ttl", "icgraph.nt", "icgraph.jsonld"):
         triples = list(ox.parse(client.get(f"/dumps/{name}").content, format=PARSE[name]))
         assert len(triples) == union, name
+        # JSON-LD can hold named graphs; the union dump must not (its title says union).
+        named = [t for t in triples if not isinstance(t.graph_name, ox.DefaultGraph)]
+        assert named == [], f"{name} puts {len(named)} statements in named graphs"
 
 
 def test_unknown_dump_is_a_404_listing_the_files(client: TestClient) -> None:
