@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -327,27 +327,32 @@ def prologue(text: str) -> Prologue:
     >>> prologue("BASE <http://ex/> PREFIX ex: <a#> SELECT * {}")
     Prologue(has_base=True, prefixes={'ex': 'a#'})
     """
-    toks = list(tokens(text))
+    _, has_base, prefixes = read_prologue(list(token_spans(text)))
+    return Prologue(has_base, prefixes)
+
+
+def read_prologue(spans: Sequence[tuple[str, str, int]]) -> tuple[int, bool, dict[str, str]]:
+    """Where the prologue of these tokens ends, whether it has a BASE, and its prefixes."""
     has_base = False
     prefixes: dict[str, str] = {}
     i = 0
-    while i < len(toks):
-        kind, value = toks[i]
+    while i < len(spans):
+        kind, value, _ = spans[i]
         upper = value.upper() if kind == "word" else ""
-        if upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
+        if upper == "BASE" and i + 1 < len(spans) and spans[i + 1][0] == "iri":
             has_base = True
             i += 2
         elif (
             upper == "PREFIX"
-            and i + 2 < len(toks)
-            and toks[i + 1][0] == "pname"
-            and toks[i + 2][0] == "iri"
+            and i + 2 < len(spans)
+            and spans[i + 1][0] == "pname"
+            and spans[i + 2][0] == "iri"
         ):
-            prefixes[toks[i + 1][1][:-1]] = toks[i + 2][1][1:-1]
+            prefixes[spans[i + 1][1][:-1]] = spans[i + 2][1][1:-1]
             i += 3
         else:
             break
-    return Prologue(has_base, prefixes)
+    return i, has_base, prefixes
 
 
 @dataclass(frozen=True)

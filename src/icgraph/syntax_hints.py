@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from icgraph.errors import QuerySyntaxError
 from icgraph.query_limits import locator
-from icgraph.query_text import QUERY_FORMS, UPDATE_KEYWORDS, token_spans
+from icgraph.query_text import QUERY_FORMS, UPDATE_KEYWORDS, read_prologue, token_spans
 
 #: Words a query (or an update, which is refused later) may begin with.
 _STARTS = ("BASE", "PREFIX", *sorted(QUERY_FORMS), *sorted(UPDATE_KEYWORDS))
@@ -47,23 +47,8 @@ def explain(error: QuerySyntaxError, text: str, prefixes: Mapping[str, str]) -> 
     locate = locator(text)
     declared = dict(prefixes)
     spans = list(token_spans(text))
-    i = 0
-    # The prologue: BASE <iri> and PREFIX p: <iri>.
-    while i < len(spans):
-        kind, value, _ = spans[i]
-        upper = value.upper() if kind == "word" else ""
-        if upper == "BASE" and i + 1 < len(spans) and spans[i + 1][0] == "iri":
-            i += 2
-        elif (
-            upper == "PREFIX"
-            and i + 2 < len(spans)
-            and spans[i + 1][0] == "pname"
-            and spans[i + 2][0] == "iri"
-        ):
-            declared[spans[i + 1][1][:-1]] = spans[i + 2][1]
-            i += 3
-        else:
-            break
+    i, _, found = read_prologue(spans)
+    declared.update(found)
     if i < len(spans) and spans[i][0] == "word" and _unknown_start(spans[i][1]):
         word, offset = spans[i][1], spans[i][2]
         line, column = locate(offset)
