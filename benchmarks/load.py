@@ -219,10 +219,17 @@ class Run:
     latencies: list[float]
     errors: int
     elapsed: float
+    #: CPU seconds the whole machine spent while the run lasted (server, client and the rest).
+    busy: float = 0.0
 
     @property
     def throughput(self) -> float:
         return len(self.latencies) / self.elapsed
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The machine's CPU time per answered request: what a request costs, on any target."""
+        return 1000 * self.busy / max(len(self.latencies), 1)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -288,15 +295,27 @@ async def _client(
         writer.close()
 
 
+def machine_busy() -> float:
+    """CPU seconds every core of the machine has spent outside idle and I/O wait since boot."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = stat.readline().split()[1:]
+    # user nice system idle iowait irq softirq steal (guest time is inside user already)
+    ticks = [int(x) for x in fields[:8]]
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 async def _drive(url: str, queries: list[str], clients: int, seconds: float) -> Run:
     requests = [_request_bytes(url, q) for q in queries]
     latencies: list[float] = []
     errors: list[int] = []
+    busy = machine_busy()
     start = time.perf_counter()
     await asyncio.gather(
         *(_client(i, url, requests, start + seconds, latencies, errors) for i in range(clients))
     )
-    return Run(url, latencies, len(errors), time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    return Run(url, latencies, len(errors), elapsed, machine_busy() - busy)
 
 
 def load(url: str, queries: list[str], clients: int, warmup: float, seconds: float) -> Run:
@@ -451,16 +470,21 @@ def stores_main(args: argparse.Namespace) -> None:
                     runs[label].latencies += run.latencies
                     runs[label].errors += run.errors
                     runs[label].elapsed += run.elapsed
+                    runs[label].busy += run.busy
                 else:
-                    runs[label] = Run(label, run.latencies, run.errors, run.elapsed)
+                    runs[label] = Run(label, run.latencies, run.errors, run.elapsed, run.busy)
 
     print()
-    print(f"{'target':<32}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    print(
+        f"{'target':<32}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'CPU ms/req':>12}"
+    )
     for label, run in runs.items():
         print(
             f"{label:<32}{len(run.latencies):>10}{run.errors:>8}{run.throughput:>10.1f}"
-            f"{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}"
+            f"{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}{run.cpu_ms_per_request:>12.2f}"
         )
+    print("CPU ms/req: the whole machine's CPU time (server, load client, the rest) per answer")
     goals = {}
     for label, _ in remotes:
         direct = runs[f"{label} direct"].throughput
@@ -524,6 +548,7 @@ def _figures(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
             "throughput": r.throughput,
             "p50_ms": r.percentile(50),
             "p99_ms": r.percentile(99),
+            "cpu_ms_per_request": r.cpu_ms_per_request,
         }
         for k, r in runs.items()
     }
@@ -618,12 +643,13 @@ def main() -> None:
     print()
     print(
         f"{'target':<20}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}"
-        f"{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}"
     )
     for label, run in runs.items():
         print(
             f"{label:<20}{args.clients:>8}{len(run.latencies):>10}{run.errors:>8}"
             f"{run.throughput:>10.1f}{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}"
+            f"{run.cpu_ms_per_request:>12.2f}"
         )
     for label, run in (("icgraph facade", ours), ("icgraph, no cache", engine)):
         print(
