@@ -36,6 +36,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -133,6 +134,24 @@ def resolve_workload(args: argparse.Namespace, tmp: Path) -> tuple[Path, dict[st
         sys.exit(f"no queries: neither {settings.queries_dir}/*.rq nor {FALLBACK}/*.rq exist")
     store = _publish(tmp / "store", fallback_graph())
     return store, queries, f"fallback {FALLBACK} ({len(queries)} queries)"
+
+
+def published_version(store: Path) -> Any:
+    """The version a published store serves now; exits when it has none."""
+    from icgraph import versions
+
+    version = versions.current(store)
+    if version is None:
+        sys.exit(f"{store} holds no published version: run icgraph build first")
+    return version
+
+
+def catalogue_texts(parameter_free: bool) -> list[str]:
+    """The catalogue's query texts in name order (``parameter_free``: those with no parameter)."""
+    from icgraph.catalogue import load_catalogue
+
+    entries = sorted(load_catalogue(REPO / "queries").items())
+    return [q.text for _, q in entries if not (parameter_free and q.parameters)]
 
 
 def with_prologue(query: str) -> str:

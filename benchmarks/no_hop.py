@@ -85,15 +85,10 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import load
 
-    from icgraph import versions
-    from icgraph.catalogue import load_catalogue
     from tests.api.stores import oxigraph_server
 
-    version = versions.current(Path(args.store))
-    if version is None:
-        sys.exit(f"{args.store} holds no published version: run icgraph build first")
-    catalogue = load_catalogue(REPO / "queries")
-    queries = [q.text for _, q in sorted(catalogue.items()) if args.all_queries or not q.parameters]
+    version = load.published_version(Path(args.store))
+    queries = load.catalogue_texts(parameter_free=not args.all_queries)
     print(f"{len(queries)} catalogue queries; load average {os.getloadavg()[0]:.2f}")
     with oxigraph_server(version.db, read_only=True, union=True) as peer:
         pooled, pooled_url = start(Path(args.store), hop=True)

@@ -117,17 +117,12 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import load  # the load client and its helpers
 
-    from icgraph import versions
-    from icgraph.catalogue import load_catalogue
     from icgraph.namespaces import PREFIXES
     from icgraph.query import request_for, run
     from tests.api.stores import oxigraph_server
 
-    version = versions.current(Path(args.store))
-    if version is None:
-        sys.exit(f"{args.store} holds no published version: run icgraph build first")
-    catalogue = load_catalogue(REPO / "queries")
-    texts = [q.text for _, q in sorted(catalogue.items()) if not q.parameters]
+    version = load.published_version(Path(args.store))
+    texts = load.catalogue_texts(parameter_free=True)
     requests = [
         request_for(t, base_iri="https://w3id.org/icgraph/", max_results=10_000) for t in texts
     ]
