@@ -67,17 +67,10 @@ def check(
     timings: dict[str, float],
     progress: Progress | None = None,
     *,
-    gate_only: bool = False,
     reasoner: Engine = "auto",
 ) -> tuple[Graph, ValidationResult]:
-    """Reason and validate; return the inferred graph and the validation result.
-
-    With ``gate_only``, only the integrity and ontology shapes run: the ones that decide
-    whether a graph may be published.
-    """
-    inferred, _, _, result = _check(
-        sources, timings, progress, gate_only=gate_only, reasoner=reasoner
-    )
+    """Reason and validate with every shape; return the inferred graph and the result."""
+    inferred, _, _, result = _check(sources, timings, progress, reasoner=reasoner)
     return inferred, result
 
 
@@ -86,15 +79,13 @@ def _check(
     timings: dict[str, float],
     progress: Progress | None = None,
     *,
-    gate_only: bool = False,
     reasoner: Engine = "auto",
 ) -> tuple[Graph, list[tuple[Node, Node, Node]], list[ox.Quad], ValidationResult]:
     with _step("union graph", timings, progress):
         union = sources.union()
     with _step("reason", timings, progress):
         inferred = reason(union, reasoner).inferred
-    shapes = sources.gate_shapes if gate_only else sources.shapes
-    with _step("validate (SHACL)" if not gate_only else "validate integrity", timings, progress):
+    with _step("validate (SHACL)", timings, progress):
         inferred_triples = list(inferred)  # iterating an rdflib graph is slow: once
         add = union.add
         for triple in inferred_triples:
@@ -103,7 +94,7 @@ def _check(
         # The validator loads the quads as parsed rather than converting the rdflib union
         # back, which holds while every literal converts back to itself (load.round_trips).
         native = sources.union_quads() + inferred_quads if round_trips(inferred_triples) else None
-        result = validate(union, shapes, sources.ontology, native=native)
+        result = validate(union, sources.shapes, sources.ontology, native=native)
     return inferred, inferred_triples, inferred_quads, result
 
 
