@@ -1,6 +1,7 @@
 """Does giving a state make a catalogue query cheaper? In-process, per state-taking query.
 
     .venv/bin/python benchmarks/bound_state.py --store STORE [--state FI] [--runs 3]
+        [--json out.json]
 
 For each catalogue query that takes ``state``, on the given published store, the engine alone
 (``icgraph.query.run`` in this process, SPARQL TSV, no cap) runs it three ways, alternating,
@@ -30,9 +31,6 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-
 WHERE = "WHERE {"
 
 
@@ -40,25 +38,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", required=True, help="a store folder (a version's db)")
     parser.add_argument("--state", default="FI", help="the alpha-2 code to give")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each way (the median)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO))
     import pyoxigraph as ox
 
     from icgraph.catalogue import load_catalogue
+    from icgraph.config import Settings
     from icgraph.errors import QuerySyntaxError
     from icgraph.formats import Choice
     from icgraph.query import request_for, run
 
     store = ox.Store.read_only(args.store)
-    base = "https://w3id.org/icgraph/"
+    settings = Settings()
+    base = settings.base_iri
     tsv = Choice.named("tsv")
     print(f"store {args.store}; {len(store)} quads; load average {os.getloadavg()[0]:.2f}")
     print(f"{'query':<34}{'unbound ms':>11}{'rows':>7}{'given ms':>10}{'rows':>6}{'VALUES ms':>11}")
     figures: dict[str, dict[str, dict[str, float]]] = {}
-    for name, entry in sorted(load_catalogue(REPO / "queries").items()):
+    for name, entry in sorted(load_catalogue(settings.queries_dir).items()):
         if "state" not in {p.name for p in entry.parameters}:
             continue
         bindings = entry.bindings([("state", args.state)])
@@ -67,16 +66,13 @@ def main() -> None:
             "unbound": request_for(entry.text, base_iri=base, formats=tsv),
             "substituted": request_for(entry.text, base_iri=base, bindings=bindings, formats=tsv),
         }
-        if WHERE in entry.text:
-            values = f'{WHERE} VALUES ?{variable} {{ "{args.state}" }}'
-            ways["values"] = request_for(
-                entry.text.replace(WHERE, values, 1), base_iri=base, formats=tsv
-            )
-        if "values" in ways:
-            try:
-                run(store, ways["values"])
-            except QuerySyntaxError:  # the query computes the variable with BIND
-                del ways["values"]
+        values = f'{WHERE} VALUES ?{variable} {{ "{args.state}" }}'
+        given_first = request_for(entry.text.replace(WHERE, values, 1), base_iri=base, formats=tsv)
+        try:
+            run(store, given_first)
+            ways["values"] = given_first
+        except QuerySyntaxError:  # the query computes the variable with BIND
+            pass
         times: dict[str, list[float]] = {way: [] for way in ways}
         rows: dict[str, int] = {}
         for _ in range(args.runs):
@@ -96,13 +92,17 @@ def main() -> None:
             f"{name:<34}{ms['unbound']:>11.1f}{rows['unbound']:>7}"
             f"{ms['substituted']:>10.1f}{rows['substituted']:>6}{shown}"
         )
-    total = {
-        w: sum(f["median_ms"].get(w, 0.0) for f in figures.values())
-        for w in ("unbound", "substituted", "values")
-    }
+
+    def total(way: str, only: list[dict[str, dict[str, float]]]) -> float:
+        return sum(f["median_ms"][way] for f in only)
+
+    every = list(figures.values())
+    took = [f for f in every if "values" in f["median_ms"]]
     print(
-        f"sum of medians: unbound {total['unbound']:.0f} ms, given {total['substituted']:.0f} ms, "
-        f"VALUES first {total['values']:.0f} ms"
+        f"sum of medians over all {len(every)}: unbound {total('unbound', every):.0f} ms, "
+        f"given {total('substituted', every):.0f} ms; over the {len(took)} that take VALUES: "
+        f"unbound {total('unbound', took):.0f}, given {total('substituted', took):.0f}, "
+        f"VALUES first {total('values', took):.0f} ms"
     )
     if args.json:
         Path(args.json).write_text(json.dumps({"state": args.state, "queries": figures}, indent=2))

@@ -36,7 +36,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -44,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+from icgraph import versions  # noqa: E402
 from icgraph.config import Settings  # noqa: E402
 from icgraph.namespaces import PREFIXES  # noqa: E402
 
@@ -136,10 +136,8 @@ def resolve_workload(args: argparse.Namespace, tmp: Path) -> tuple[Path, dict[st
     return store, queries, f"fallback {FALLBACK} ({len(queries)} queries)"
 
 
-def published_version(store: Path) -> Any:
+def published_version(store: Path) -> versions.Version:
     """The version a published store serves now; exits when it has none."""
-    from icgraph import versions
-
     version = versions.current(store)
     if version is None:
         sys.exit(f"{store} holds no published version: run icgraph build first")
@@ -150,7 +148,7 @@ def catalogue_texts(parameter_free: bool) -> list[str]:
     """The catalogue's query texts in name order (``parameter_free``: those with no parameter)."""
     from icgraph.catalogue import load_catalogue
 
-    entries = sorted(load_catalogue(REPO / "queries").items())
+    entries = sorted(load_catalogue(Settings().queries_dir).items())
     return [q.text for _, q in entries if not (parameter_free and q.parameters)]
 
 
@@ -184,8 +182,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], limit: float = 120.0)
 
 
 def start_facade(
-    store: Path, workers: int, cache: bool = True
+    store: Path, workers: int, cache: bool = True, command: list[str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
+    """``icgraph serve`` on ``store`` (or ``command``, a server taking the same settings)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
     env.update(
@@ -200,7 +199,7 @@ def start_facade(
         # Every request then runs its query in a worker: the engine-bound figure.
         env["ICGRAPH_RESULT_CACHE_BYTES"] = "0"
     process = subprocess.Popen(
-        [sys.executable, "-m", "icgraph", "serve"],
+        command or [sys.executable, "-m", "icgraph", "serve"],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -244,6 +243,13 @@ class Run:
     @property
     def throughput(self) -> float:
         return len(self.latencies) / self.elapsed
+
+    def add(self, other: Run) -> None:
+        """Count ``other`` (a later slice of the same target) into this run."""
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+        self.busy += other.busy
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -325,7 +331,7 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-async def _drive(url: str, queries: list[str], clients: int, seconds: float) -> Run:
+async def drive(url: str, queries: list[str], clients: int, seconds: float) -> Run:
     requests = [_request_bytes(url, q) for q in queries]
     latencies: list[float] = []
     errors: list[int] = []
@@ -339,8 +345,8 @@ async def _drive(url: str, queries: list[str], clients: int, seconds: float) -> 
 
 
 def load(url: str, queries: list[str], clients: int, warmup: float, seconds: float) -> Run:
-    asyncio.run(_drive(url, queries, clients, warmup))
-    return asyncio.run(_drive(url, queries, clients, seconds))
+    asyncio.run(drive(url, queries, clients, warmup))
+    return asyncio.run(drive(url, queries, clients, seconds))
 
 
 # --- correctness and the in-process ceiling --------------------------------------------------
@@ -393,7 +399,6 @@ def stores_main(args: argparse.Namespace) -> None:
     """The facade over Oxigraph server and Virtuoso against the stores direct, in one run."""
     from contextlib import ExitStack
 
-    from icgraph import versions
     from icgraph.edition import pointer_query
     from tests.api.stores import (
         concat_columns,
@@ -481,18 +486,12 @@ def stores_main(args: argparse.Namespace) -> None:
         # change in what else the machine runs falls on every target alike.
         runs: dict[str, Run] = {}
         for url in targets.values():
-            asyncio.run(_drive(url, timed, args.clients, args.warmup))
+            asyncio.run(drive(url, timed, args.clients, args.warmup))
         for round_ in range(ROUNDS):
             print(f"round {round_ + 1} of {ROUNDS} over {len(targets)} targets ...", flush=True)
             for label, url in targets.items():
-                run = asyncio.run(_drive(url, timed, args.clients, args.duration / ROUNDS))
-                if label in runs:
-                    runs[label].latencies += run.latencies
-                    runs[label].errors += run.errors
-                    runs[label].elapsed += run.elapsed
-                    runs[label].busy += run.busy
-                else:
-                    runs[label] = Run(label, run.latencies, run.errors, run.elapsed, run.busy)
+                run = asyncio.run(drive(url, timed, args.clients, args.duration / ROUNDS))
+                runs.setdefault(label, Run(label, [], 0, 0.0)).add(run)
 
     print()
     print(
@@ -552,14 +551,14 @@ def stores_main(args: argparse.Namespace) -> None:
                     "timed_queries": len(timed),
                     "disagreed": disagreed,
                     "goals": goals,
-                    "runs": _figures(runs),
+                    "runs": figures(runs),
                 },
                 indent=2,
             )
         )
 
 
-def _figures(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
+def figures(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
     """Each target's run as the --json file gives it."""
     return {
         k: {
@@ -704,7 +703,7 @@ def main() -> None:
                     "mismatches": mismatches,
                     "timed_queries": len(timed),
                     "queries": len(queries),
-                    "runs": _figures(runs),
+                    "runs": figures(runs),
                 },
                 indent=2,
             )

@@ -1,16 +1,18 @@
 """What the process hop costs the uncached facade: the pool against threads in the server.
 
     .venv/bin/python benchmarks/no_hop.py --store var/store [--all-queries] [--rounds 4]
+        [--slice 3] [--clients 8] [--json out.json]
 
-An experiment, not a design. In one run, alternating slices, with ``load.py``'s client (8
-keep-alive clients) and its CPU accounting, on the catalogue queries without parameters:
+An experiment, not a design. In one run, ``--rounds`` turns of ``--slice`` seconds per target,
+alternating, with ``load.py``'s client (``--clients`` keep-alive clients) and its CPU
+accounting, on the catalogue queries without parameters (``--all-queries``: all of them):
 
 - **Oxigraph server** (``serve-read-only --union-default-graph``), the peer;
 - **the facade as served** with its result cache off (``icgraph serve``: queries in the
   killable pool's children);
-- **the same facade with no process hop**: this script starts ``icgraph serve`` with the
-  pool's ``run`` replaced by a thread of the server (``asyncio.to_thread``) on a store the
-  server opens read-only. That gives up what the pool is for (a query past its limit cannot
+- **the same facade with no process hop**: this script starts itself as ``icgraph serve``
+  (with the internal argument ``--serve-without-hop``), the pool's ``run`` replaced by a
+  thread of the server (``asyncio.to_thread``) on a store the server opens read-only. That gives up what the pool is for (a query past its limit cannot
   be stopped, and one that takes the memory takes the server), so it is only ever run here,
   to see how much of the gap to Oxigraph the hop is.
 
@@ -23,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,31 +53,16 @@ def serve_without_hop() -> None:
     main()
 
 
-def start(store: Path, hop: bool) -> tuple[subprocess.Popen[bytes], str]:
-    import load
-
-    port = load.free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ICGRAPH_")}
-    env.update(
-        ICGRAPH_STORE_PATH=str(store),
-        ICGRAPH_PORT=str(port),
-        ICGRAPH_HOST=load.HOST,
-        ICGRAPH_RESULT_CACHE_BYTES="0",
-    )
-    command = [sys.executable, "-m", "icgraph", "serve"] if hop else [sys.executable, __file__]
-    process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://{load.HOST}:{port}/sparql"
-    load.wait_ready(url, process)
-    return process, url
+#: The argument that makes this script the server without a hop (given by main, never by hand).
+SERVE = "--serve-without-hop"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", required=True, help="a published store (icgraph build)")
     parser.add_argument("--all-queries", action="store_true", help="all 34, not the 11")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4, help="turns each target takes")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent keep-alive clients")
     parser.add_argument("--slice", type=float, default=3.0, help="seconds per target a round")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -85,14 +71,21 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import load
 
+    from icgraph.config import Settings
     from tests.api.stores import oxigraph_server
 
+    workers = Settings().query_workers  # what icgraph serve runs
     version = load.published_version(Path(args.store))
     queries = load.catalogue_texts(parameter_free=not args.all_queries)
-    print(f"{len(queries)} catalogue queries; load average {os.getloadavg()[0]:.2f}")
+    start_load = os.getloadavg()
+    print(f"{len(queries)} catalogue queries; load average {start_load[0]:.2f}")
     with oxigraph_server(version.db, read_only=True, union=True) as peer:
-        pooled, pooled_url = start(Path(args.store), hop=True)
-        threaded, threaded_url = start(Path(args.store), hop=False)
+        pooled, pooled_url = load.start_facade(Path(args.store), workers, cache=False)
+        threaded, threaded_url = load.start_facade(
+            Path(args.store), workers, cache=False, command=[sys.executable, __file__, SERVE]
+        )
+        load.wait_ready(pooled_url, pooled)
+        load.wait_ready(threaded_url, threaded)
         try:
             targets = {
                 "Oxigraph read-only (union)": peer.query,
@@ -100,15 +93,13 @@ def main() -> None:
                 "facade, threads in the server, no cache": threaded_url,
             }
             runs = {name: load.Run(name, [], 0, 0.0) for name in targets}
-            for url in targets.values():
-                load.load(url, queries, 8, 1.0, 0.1)
+            for url in targets.values():  # warm-up
+                asyncio.run(load.drive(url, queries, args.clients, 1.0))
             for _ in range(args.rounds):
                 for name, url in targets.items():
-                    got = load.load(url, queries, 8, 0.2, args.slice)
-                    runs[name].latencies += got.latencies
-                    runs[name].errors += got.errors
-                    runs[name].elapsed += got.elapsed
-                    runs[name].busy += got.busy
+                    # Each slice opens new connections: 0.2 s of them untimed, then the slice.
+                    asyncio.run(load.drive(url, queries, args.clients, 0.2))
+                    runs[name].add(asyncio.run(load.drive(url, queries, args.clients, args.slice)))
         finally:
             load.stop(pooled)
             load.stop(threaded)
@@ -120,14 +111,16 @@ def main() -> None:
             f"{run.percentile(99):>8.1f}{run.cpu_ms_per_request:>12.2f}{run.errors:>8}"
         )
     if args.json:
-        figures = load._figures(runs)  # noqa: SLF001 (the same figures load.py writes)
-        Path(args.json).write_text(
-            json.dumps({"load_average": os.getloadavg(), "runs": figures}, indent=2)
-        )
+        figures = {
+            "load_average_start": start_load,
+            "load_average_end": os.getloadavg(),
+            "runs": load.figures(runs),
+        }
+        Path(args.json).write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 1:  # started by start() above as the server without a hop
+    if sys.argv[1:] == [SERVE]:  # started by main() as the server without a hop
         serve_without_hop()
     else:
         main()

@@ -1,6 +1,7 @@
 """What an uncached query costs in CPU, part by part, against Oxigraph server's whole request.
 
-    .venv/bin/python benchmarks/pool_dispatch.py --store var/store --duration 8
+    .venv/bin/python benchmarks/pool_dispatch.py --store var/store [--duration 8] [--clients 8]
+        [--workers N] [--json out.json]
 
 In one run, on the parameter-free catalogue queries and the same store version:
 
@@ -14,9 +15,9 @@ In one run, on the parameter-free catalogue queries and the same store version:
    and of the children, and, measured inside the children, the CPU spent in ``query.run``
    itself; what the children spend beyond it is pebble's side of the hand-off;
 3. **the engine in one thread**, in this process, with the two cores otherwise idle:
-   ``query.run`` on the same requests, alternating with the same query written to JSON
-   directly (``Store.query(...).serialize``), which is what the result cap's TSV round trip
-   costs.
+   ``query.run`` on the same requests, alternating with the same request evaluated by
+   ``query.execute`` (the same checks, options and reading of the text) and written to JSON
+   directly, with no cap: the difference is what the result cap's TSV round trip costs.
 
 Unit tests do not time anything; this is a script. See README.md.
 """
@@ -66,10 +67,12 @@ def timed_run(request: Any) -> float:
     return spent
 
 
-async def _pool_figures(db: Path, requests: list[Any], children: int, tasks: int, seconds: float):
+async def _pool_figures(
+    db: Path, requests: list[Any], children: int, memory_mb: int, tasks: int, seconds: float
+) -> dict[str, float]:
     from icgraph.api.pool import KillablePool
 
-    pool = KillablePool(children, 2048, db)
+    pool = KillablePool(children, memory_mb, db)
     pool.start()
     inside: list[float] = []
 
@@ -109,7 +112,9 @@ def main() -> None:
     parser.add_argument("--store", required=True, help="a published store (icgraph build)")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per part")
     parser.add_argument("--clients", type=int, default=8, help="concurrent requests or tasks")
-    parser.add_argument("--workers", type=int, default=2, help="pool children")
+    parser.add_argument(
+        "--workers", type=int, help="pool children (default: ICGRAPH_QUERY_WORKERS, as served)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -117,16 +122,19 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import load  # the load client and its helpers
 
-    from icgraph.namespaces import PREFIXES
-    from icgraph.query import request_for, run
+    from icgraph.config import Settings
+    from icgraph.query import execute, request_for, run
     from tests.api.stores import oxigraph_server
 
+    settings = Settings()
+    workers = args.workers or settings.query_workers
     version = load.published_version(Path(args.store))
     texts = load.catalogue_texts(parameter_free=True)
     requests = [
-        request_for(t, base_iri="https://w3id.org/icgraph/", max_results=10_000) for t in texts
+        request_for(t, base_iri=settings.base_iri, max_results=settings.max_results) for t in texts
     ]
-    print(f"{len(texts)} parameter-free catalogue queries; load average {os.getloadavg()[0]:.2f}")
+    start_load = os.getloadavg()
+    print(f"{len(texts)} parameter-free catalogue queries; load average {start_load[0]:.2f}")
 
     with oxigraph_server(version.db, read_only=True, union=True) as peer:
         pid = _child_named("oxigraph")
@@ -143,7 +151,9 @@ def main() -> None:
     )
 
     pool = asyncio.run(
-        _pool_figures(version.db, requests, args.workers, args.clients, args.duration)
+        _pool_figures(
+            version.db, requests, workers, settings.worker_memory_mb, args.clients, args.duration
+        )
     )
     overhead = pool["children_us_per_task"] - pool["query_run_us_per_task"]
     print(
@@ -156,9 +166,8 @@ def main() -> None:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(version.db))
-    # query.run (the cap: TSV, cut, converted to JSON) against the JSON written directly with
-    # the same options, alternating, so the cap's share is measured in the same minute.
-    direct = {"use_default_graph_as_union": True, "base_iri": requests[0].base_iri}
+    # query.run (the cap: TSV, cut, converted to JSON) against the same evaluation written to
+    # JSON directly, alternating, so the cap's share is measured in the same minute.
     spent = {"query.run": 0.0, "direct JSON": 0.0}
     done = 0
     while sum(spent.values()) < args.duration:
@@ -167,7 +176,7 @@ def main() -> None:
             run(store, request)
             spent["query.run"] += time.process_time() - start
             start = time.process_time()
-            result = store.query(request.text, prefixes=PREFIXES, **direct)
+            result = execute(store, request)
             assert isinstance(result, ox.QuerySolutions)  # the catalogue's are all SELECTs
             result.serialize(format=ox.QueryResultsFormat.JSON)
             spent["direct JSON"] += time.process_time() - start
@@ -186,8 +195,14 @@ def main() -> None:
         f"server's {oxigraph['us_per_request']:.0f} us in all"
     )
     if args.json:
-        figures = {"load_average": os.getloadavg(), "oxigraph": oxigraph, "pool": pool}
-        figures["engine"] = engine
+        figures = {
+            "load_average_start": start_load,
+            "load_average_end": os.getloadavg(),
+            "workers": workers,
+            "oxigraph": oxigraph,
+            "pool": pool,
+            "engine": engine,
+        }
         Path(args.json).write_text(json.dumps(figures, indent=2))
 
 

@@ -7,8 +7,9 @@ Starts ``icgraph serve`` with the result cache off (``ICGRAPH_RESULT_CACHE_BYTES
 request runs its query in a worker), drives it with ``--clients`` keep-alive clients cycling
 through the catalogue queries (``GET /sparql?query=``, SPARQL JSON) for ``--duration`` seconds,
 and samples the server and its workers with ``py-spy record --subprocesses --native`` at the
-same time. Each sample is put in one bucket by the frames it holds (the first rule that
-matches, innermost frame first), per process: the HTTP server (uvicorn, starlette, FastAPI),
+same time (``--parameter-free``: only the queries that declare no parameters). Each sample is
+put in one bucket by the frames it holds (the first rule, in their order, that matches any of
+its frames), per process: the HTTP server (uvicorn, starlette, FastAPI),
 or a query worker. Prints the share of samples per bucket and the top functions, and writes
 the raw stacks with ``--raw``. py-spy needs ptrace rights (root, or CAP_SYS_PTRACE).
 """
@@ -158,7 +159,7 @@ def main() -> None:
     parser.add_argument("--analyse", type=Path, help="only read stacks an earlier run kept")
     args = parser.parse_args()
     if args.analyse:
-        summarise(args.analyse, args.rate, args.duration - 1.5)
+        summarise(args.analyse)
         return
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     sys.path.insert(0, str(ROOT / "src"))
@@ -216,7 +217,7 @@ def main() -> None:
         f"{args.clients} clients, {len(queries)} catalogue queries, no result cache; "
         f"load average {load_before:.1f}-{os.getloadavg()[0]:.1f}"
     )
-    summarise(raw, args.rate, elapsed)
+    summarise(raw)
     if args.raw is None:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -239,7 +240,7 @@ def _role(thread: str) -> str:
     return name or "?"
 
 
-def summarise(raw: Path, rate: int, elapsed: float) -> None:
+def summarise(raw: Path) -> None:
     """Print the share of busy samples per bucket and the top frames, per process.
 
     A thread's samples are its time base (under load py-spy samples below its rate), so a
