@@ -11,14 +11,24 @@ from rdflib import Graph
 from icgraph import store
 from icgraph.build import BuildResult, build
 from icgraph.config import Settings
+from icgraph.load import read_sources
 
-from .paths import ONTOLOGY, ROOT
+from .paths import DATA, ONTOLOGY, ROOT, SHAPES
 
 
 @pytest.fixture(scope="session")
 def ontology() -> Graph:
     """The ontology, parsed once; tests that change it make their own copy."""
     return Graph().parse(ONTOLOGY)
+
+
+@pytest.fixture(scope="session")
+def sources_union() -> Graph:
+    """The ontology and every data file in one rdflib graph, as the reasoner reads them.
+
+    Shared by the session: a test that adds to it works on a copy (``graph += sources_union``).
+    """
+    return read_sources(ONTOLOGY.parent, DATA, SHAPES).union()
 
 
 @pytest.fixture(scope="session")

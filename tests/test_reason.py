@@ -11,20 +11,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from icgraph.build import BuildResult
-from icgraph.load import read_sources
 from icgraph.namespaces import INFERRED_GRAPH
 from icgraph.query import execute, rows
 from icgraph.reason import InconsistentGraph, reason
 
-from .paths import DATA, ONTOLOGY, SHAPES
-
 ICG = "https://w3id.org/icgraph/ontology#"
 ID = "https://w3id.org/icgraph/id/"
-
-
-@pytest.fixture(scope="module")
-def sources_union() -> Graph:
-    return read_sources(ONTOLOGY.parent, DATA, SHAPES).union()
 
 
 def test_the_ontology_and_data_are_consistent_and_institutions_are_classified(
