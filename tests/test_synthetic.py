@@ -10,7 +10,7 @@ from icgraph.build import check
 from icgraph.load import read_sources
 from icgraph.synthetic import copier, multiply, state_codes
 
-from .paths import DATA, ROOT
+from .paths import DATA, ONTOLOGY, SHAPES
 
 ID = "https://w3id.org/icgraph/id/"
 
@@ -43,9 +43,9 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 def test_factor_two_doubles_the_states_and_passes_the_integrity_shapes(tmp_path: Path) -> None:
     multiply(DATA, tmp_path / "data", 2)
     multiply(DATA, tmp_path / "tripled", 3)
-    original = read_sources(ROOT / "ontology", DATA, ROOT / "shapes")
-    doubled = read_sources(ROOT / "ontology", tmp_path / "data", ROOT / "shapes")
-    tripled = read_sources(ROOT / "ontology", tmp_path / "tripled", ROOT / "shapes")
+    original = read_sources(ONTOLOGY.parent, DATA, SHAPES)
+    doubled = read_sources(ONTOLOGY.parent, tmp_path / "data", SHAPES)
+    tripled = read_sources(ONTOLOGY.parent, tmp_path / "tripled", SHAPES)
     assert set(doubled.data) == set(original.data) == set(tripled.data)
     for name, graph in original.data.items():
         one, two, three = len(graph), len(doubled.data[name]), len(tripled.data[name])
